@@ -1,0 +1,8 @@
+"""spotify-api: an async music-catalog backend."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("spotify-api")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"

@@ -1,0 +1,108 @@
+"""Dependencies that give routers the caller's session, user and service, with scopes enforced."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.security import OAuth2PasswordBearer, SecurityScopes
+from pydantic import ValidationError
+
+from spotify_api.auth.schemas import LoginForm, LoginRequest
+from spotify_api.auth.scopes import SCOPES
+from spotify_api.auth.service import AuthService
+from spotify_api.auth.sessions import AuthSession, SessionStore
+from spotify_api.core.db import DbSession
+from spotify_api.core.errors import InsufficientScope, NotAuthenticated, UnsupportedMediaType
+from spotify_api.core.rate_limit import FailureCounter
+from spotify_api.core.redis import RedisClient
+from spotify_api.settings import Settings
+from spotify_api.users.models import User
+
+oauth2_scheme = OAuth2PasswordBearer(
+    tokenUrl="login",
+    scopes=SCOPES,
+    auto_error=False,
+    description="Log in at `/login` with a username (or email) and password.",
+)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(get_settings)]
+
+
+def get_session_store(redis: RedisClient, settings: AppSettings) -> SessionStore:
+    return SessionStore(redis, settings)
+
+
+def get_auth_service(
+    request: Request, db: DbSession, redis: RedisClient, settings: AppSettings
+) -> AuthService:
+    return AuthService(
+        db,
+        SessionStore(redis, settings),
+        request.app.state.password_hasher,
+        FailureCounter(redis, "auth-failures", settings.login_failure_window_seconds),
+        settings,
+    )
+
+
+AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
+
+
+async def get_auth_session(
+    security_scopes: SecurityScopes,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    store: Annotated[SessionStore, Depends(get_session_store)],
+) -> AuthSession:
+    if not token:
+        raise NotAuthenticated()
+    session = await store.resolve(token)
+    if session is None:
+        raise NotAuthenticated("The token is unknown, expired or revoked.")
+    missing = [scope for scope in security_scopes.scopes if scope not in session.scopes]
+    if missing:
+        raise InsufficientScope(missing)
+    return session
+
+
+CurrentSession = Annotated[AuthSession, Security(get_auth_session)]
+
+
+async def get_current_user(session: CurrentSession, service: AuthServiceDep) -> User:
+    user = await service.active_user(session.user_id)
+    if user is None:
+        raise NotAuthenticated("The account behind this token no longer exists or is disabled.")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def _body_errors(error: ValidationError) -> RequestValidationError:
+    issues = error.errors(include_url=False, include_context=False, include_input=False)
+    for issue in issues:
+        issue["loc"] = ("body", *issue["loc"])
+    return RequestValidationError(issues)
+
+
+async def login_credentials(request: Request) -> LoginRequest:
+    """The login body, as JSON or as an OAuth2 password form."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        if media_type == "application/json":
+            return LoginRequest.model_validate_json(await request.body())
+        if media_type == "application/x-www-form-urlencoded":
+            form = LoginForm.model_validate(dict((await request.form()).multi_items()))
+            return LoginRequest(username=form.username, password=form.password, scope=form.scope)
+    except ValidationError as error:
+        raise _body_errors(error) from error
+    raise UnsupportedMediaType("Send JSON or an application/x-www-form-urlencoded OAuth2 form.")
+
+
+LoginCredentials = Annotated[LoginRequest, Depends(login_credentials)]

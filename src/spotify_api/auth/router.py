@@ -1,0 +1,120 @@
+"""HTTP for accounts and sessions: /register, /login, /logout, /me, /me/password."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response, status
+
+from spotify_api.auth.deps import (
+    AuthServiceDep,
+    CurrentSession,
+    CurrentUser,
+    LoginCredentials,
+)
+from spotify_api.auth.errors import (
+    AccountDisabled,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidScope,
+    UsernameTaken,
+    WrongPassword,
+)
+from spotify_api.auth.schemas import PasswordChange, RegisterRequest, Token
+from spotify_api.core.errors import MalformedJson, RateLimited, UnsupportedMediaType
+from spotify_api.core.problems import problem_responses
+from spotify_api.users.schemas import User
+
+router = APIRouter(tags=["Accounts"])
+
+LOGIN_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/LoginRequest"}},
+        "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/LoginForm"}},
+    },
+}
+
+
+@router.post(
+    "/register",
+    operation_id="registerUser",
+    summary="Create an account",
+    description="New accounts get the role `user`. Usernames and emails are unique ignoring case.",
+    status_code=status.HTTP_201_CREATED,
+    response_model=User,
+    responses=problem_responses(UsernameTaken, EmailTaken),
+)
+async def register_user(body: RegisterRequest, service: AuthServiceDep) -> User:
+    return User.model_validate(await service.register(body))
+
+
+@router.post(
+    "/login",
+    operation_id="login",
+    summary="Log in and get a bearer token",
+    description=(
+        "Send JSON or the OAuth2 password form. `username` may also be the email. A wrong "
+        "username and a wrong password give the same answer. Too many failures for one account "
+        "or from one client are refused for a while (429)."
+    ),
+    response_model=Token,
+    responses=problem_responses(
+        InvalidCredentials,
+        InvalidScope,
+        AccountDisabled,
+        MalformedJson,
+        UnsupportedMediaType,
+        RateLimited,
+    ),
+    openapi_extra={"requestBody": LOGIN_BODY},
+)
+async def login(
+    credentials: LoginCredentials, request: Request, response: Response, service: AuthServiceDep
+) -> Token:
+    client = request.client.host if request.client else "unknown"
+    issued = await service.login(
+        credentials.username, credentials.password, credentials.scope, client
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return Token(
+        access_token=issued.token,
+        expires_in=issued.expires_in,
+        scope=" ".join(sorted(issued.session.scopes)),
+    )
+
+
+@router.post(
+    "/logout",
+    operation_id="logout",
+    summary="End this session",
+    description="The token stops working at once, in every process.",
+    status_code=status.HTTP_204_NO_CONTENT,
+)
+async def logout(session: CurrentSession, service: AuthServiceDep) -> None:
+    await service.logout(session)
+
+
+@router.get(
+    "/me",
+    operation_id="getCurrentUser",
+    summary="The account behind the token",
+    response_model=User,
+)
+async def get_current_user(user: CurrentUser) -> User:
+    return User.model_validate(user)
+
+
+@router.post(
+    "/me/password",
+    operation_id="changePassword",
+    summary="Change your password",
+    description=(
+        "Every other session of the account ends at once; the one making this call stays. "
+        "A wrong current password is 403 `wrong_password` (the token itself is fine)."
+    ),
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(WrongPassword, RateLimited),
+)
+async def change_password(
+    body: PasswordChange, session: CurrentSession, user: CurrentUser, service: AuthServiceDep
+) -> None:
+    await service.change_password(session, user, body.current_password, body.new_password)

@@ -1,0 +1,241 @@
+"""Domain errors, and the handlers that turn every error the app can raise into problem+json.
+
+Services raise `DomainError` subclasses; each carries its HTTP status and a stable `code` that
+clients switch on. Only this module knows how they look on the wire (RFC 9457).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger("spotify_api.errors")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+def problem_type(code: str) -> str:
+    return f"urn:spotify-api:problem:{code}"
+
+
+class DomainError(Exception):
+    """An expected failure with a stable code. Subclasses set the status and code."""
+
+    status_code: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    default_detail: ClassVar[str] = "The request cannot be served."
+
+    def __init__(self, detail: str | None = None, *, headers: Mapping[str, str] | None = None):
+        self.detail = detail or self.default_detail
+        self.headers = dict(headers or {})
+        super().__init__(self.detail)
+
+    @classmethod
+    def title(cls) -> str:
+        return HTTPStatus(cls.status_code).phrase
+
+
+class BadRequest(DomainError):
+    status_code = 400
+    code = "bad_request"
+
+
+class MalformedJson(BadRequest):
+    code = "invalid_json"
+    default_detail = "The request body is not valid JSON."
+
+
+class NotAuthenticated(DomainError):
+    status_code = 401
+    code = "not_authenticated"
+    default_detail = "A valid bearer token is required."
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+    code = "forbidden"
+    default_detail = "You may not do this."
+
+
+class InsufficientScope(PermissionDenied):
+    code = "insufficient_scope"
+    default_detail = "The token lacks a scope this operation needs."
+
+    def __init__(self, needed: Sequence[str]) -> None:
+        scopes = " ".join(needed)
+        super().__init__(
+            f"This operation needs the scope(s): {scopes}.",
+            headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scopes}"'},
+        )
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+    default_detail = "Nothing exists at this address."
+
+
+class MethodNotAllowed(DomainError):
+    status_code = 405
+    code = "method_not_allowed"
+    default_detail = "This method is not allowed on this resource."
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(DomainError):
+    status_code = 413
+    code = "payload_too_large"
+    default_detail = "The request body is too large."
+
+
+class UnsupportedMediaType(DomainError):
+    status_code = 415
+    code = "unsupported_media_type"
+    default_detail = "This content type is not accepted here."
+
+
+class Unprocessable(DomainError):
+    status_code = 422
+    code = "unprocessable"
+
+
+class ValidationFailed(Unprocessable):
+    code = "validation_error"
+    default_detail = "The request is not valid."
+
+
+class RateLimited(DomainError):
+    status_code = 429
+    code = "rate_limited"
+    default_detail = "Too many attempts; try again later."
+
+    def __init__(self, retry_after: int, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))})
+
+
+class InternalError(DomainError):
+    status_code = 500
+    code = "internal_error"
+    default_detail = "Something went wrong on our side."
+
+
+class ServiceUnavailable(DomainError):
+    status_code = 503
+    code = "service_unavailable"
+    default_detail = "A backing service is not answering; try again shortly."
+
+    def __init__(self, detail: str | None = None, *, retry_after: int = 5) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+
+
+def problem_body(
+    status: int, code: str, detail: str, instance: str | None, title: str | None = None
+) -> dict[str, Any]:
+    return {
+        "type": problem_type(code),
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "code": code,
+    }
+
+
+def problem_response(
+    error: DomainError, request: Request, extra: Mapping[str, Any] | None = None
+) -> JSONResponse:
+    body = problem_body(error.status_code, error.code, error.detail, request.url.path)
+    body.update(extra or {})
+    return JSONResponse(
+        body, status_code=error.status_code, headers=error.headers, media_type=PROBLEM_MEDIA_TYPE
+    )
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return problem_response(exc, request)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    issues = exc.errors()
+    if any(issue.get("type") == "json_invalid" for issue in issues):
+        return problem_response(MalformedJson(), request)
+    errors = [
+        {"loc": list(issue["loc"]), "msg": issue["msg"], "type": issue["type"]} for issue in issues
+    ]
+    return problem_response(ValidationFailed(), request, {"errors": errors})
+
+
+_STATUS_ERRORS: dict[int, type[DomainError]] = {
+    error.status_code: error
+    for error in (
+        BadRequest,
+        NotAuthenticated,
+        NotFound,
+        MethodNotAllowed,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        ServiceUnavailable,
+    )
+}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's own errors (unknown route, wrong method) in the same shape as ours."""
+    assert isinstance(exc, StarletteHTTPException)
+    error_class = _STATUS_ERRORS.get(exc.status_code)
+    if error_class is None:
+        code, detail = "http_error", str(exc.detail)
+    else:
+        code, detail = error_class.code, error_class.default_detail
+    body = problem_body(exc.status_code, code, detail, request.url.path)
+    return JSONResponse(body, exc.status_code, headers=exc.headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+async def _backend_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """A database or Redis that is down or too slow: the client may retry, so 503, not 500."""
+    logger.warning("backend unavailable: %s", type(exc).__name__, extra={"path": request.url.path})
+    retry_after = request.app.state.settings.retry_after_seconds
+    return problem_response(ServiceUnavailable(retry_after=retry_after), request)
+
+
+def is_backend_unavailable(exc: BaseException) -> bool:
+    """Whether an error means a backing service could not answer in time."""
+    if isinstance(exc, PoolTimeoutError | OperationalError | InterfaceError | RedisError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated
+    return isinstance(exc, TimeoutError | ConnectionError)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    for error_class in (
+        PoolTimeoutError,
+        OperationalError,
+        InterfaceError,
+        RedisError,
+        TimeoutError,
+        ConnectionError,
+    ):
+        app.add_exception_handler(error_class, _backend_unavailable)

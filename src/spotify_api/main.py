@@ -1,0 +1,113 @@
+"""The application factory: settings in, a wired FastAPI app out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+
+from spotify_api import __version__
+from spotify_api.auth.router import router as auth_router
+from spotify_api.auth.schemas import LoginForm, LoginRequest
+from spotify_api.core.db import create_engine, create_sessionmaker
+from spotify_api.core.errors import install_error_handlers
+from spotify_api.core.logging import configure_logging
+from spotify_api.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from spotify_api.core.openapi import install_openapi
+from spotify_api.core.redis import create_redis
+from spotify_api.core.security import PasswordHasher
+from spotify_api.ops.router import router as ops_router
+from spotify_api.settings import Settings
+
+logger = logging.getLogger("spotify_api")
+
+DESCRIPTION = """
+An async music-catalog backend: accounts with opaque session tokens, a browsable catalog of
+artists, albums and songs, user playlists, and scoped admin endpoints to curate the catalog.
+
+Every error is `application/problem+json` with a stable `code` to switch on.
+"""
+
+TAGS = [
+    {"name": "Accounts", "description": "Registering, logging in and out, your own account."},
+    {"name": "Operations", "description": "Health, readiness and metrics."},
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings)
+        app.state.engine = engine
+        app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.redis = create_redis(settings)
+        try:
+            yield
+        finally:
+            await app.state.redis.aclose()
+            await engine.dispose()
+
+    middleware = [Middleware(RequestContextMiddleware)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "PATCH", "DELETE"],
+                allow_headers=[
+                    "Authorization",
+                    "Content-Type",
+                    "If-Match",
+                    "If-None-Match",
+                    "Idempotency-Key",
+                    "X-Request-ID",
+                ],
+                expose_headers=[
+                    "ETag",
+                    "Location",
+                    "Retry-After",
+                    "X-Request-ID",
+                    "Idempotent-Replayed",
+                ],
+                max_age=600,
+            )
+        )
+    middleware.append(Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes))
+
+    app = FastAPI(
+        title="spotify-api",
+        version=__version__,
+        summary="Accounts, a music catalog and playlists, over HTTP and JSON.",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        middleware=middleware,
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    app.state.settings = settings
+    app.state.password_hasher = PasswordHasher(settings)
+    install_error_handlers(app)
+    app.include_router(auth_router)
+    app.include_router(ops_router)
+    install_openapi(app, extra_schemas=(LoginRequest, LoginForm))
+    return app
+
+
+def create_default_app() -> FastAPI:
+    """What `uvicorn spotify_api.main:app` and the CLI serve: settings from the environment."""
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)
+
+
+def __getattr__(name: str) -> FastAPI:
+    """`spotify_api.main:app`, built on first use so that importing this module has no effects."""
+    if name == "app":
+        return create_default_app()
+    raise AttributeError(name)

@@ -1,0 +1,6 @@
+"""Every domain's tables on one metadata, for Alembic and the tests."""
+
+from spotify_api.core.db import Base
+from spotify_api.users.models import User
+
+__all__ = ["Base", "User"]
