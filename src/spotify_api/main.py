@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.password_hasher = PasswordHasher(settings)
+    app.state.clock = time.time  # the session store's clock; tests move it forward
     install_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(ops_router)

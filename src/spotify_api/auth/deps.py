@@ -36,16 +36,20 @@ def get_settings(request: Request) -> Settings:
 AppSettings = Annotated[Settings, Depends(get_settings)]
 
 
-def get_session_store(redis: RedisClient, settings: AppSettings) -> SessionStore:
-    return SessionStore(redis, settings)
+def get_session_store(request: Request, redis: RedisClient, settings: AppSettings) -> SessionStore:
+    return SessionStore(redis, settings, request.app.state.clock)
 
 
 def get_auth_service(
-    request: Request, db: DbSession, redis: RedisClient, settings: AppSettings
+    request: Request,
+    db: DbSession,
+    redis: RedisClient,
+    settings: AppSettings,
+    sessions: Annotated[SessionStore, Depends(get_session_store)],
 ) -> AuthService:
     return AuthService(
         db,
-        SessionStore(redis, settings),
+        sessions,
         request.app.state.password_hasher,
         FailureCounter(redis, "auth-failures", settings.login_failure_window_seconds),
         settings,

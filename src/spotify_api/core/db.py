@@ -75,6 +75,10 @@ def create_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         engine = create_async_engine(
             settings.database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout_seconds,
+            # How long a writer waits for SQLite's lock before giving up.
             connect_args={"timeout": settings.db_statement_timeout_seconds},
         )
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)

@@ -1,0 +1,51 @@
+# syntax=docker/dockerfile:1
+
+# ---- builder: install the project (non-editable) into a self-contained venv ----
+FROM python:3.12-slim AS builder
+
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1
+
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+
+WORKDIR /build
+
+# Dependencies first, from pyproject.toml alone, so code changes don't reinstall them.
+COPY pyproject.toml README.md ./
+RUN --mount=type=cache,target=/root/.cache/pip \
+    python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt
+
+# Then the project itself. The wheel carries alembic/ as spotify_api/_alembic (hatch force-include).
+COPY src/ src/
+COPY alembic/ alembic/
+RUN --mount=type=cache,target=/root/.cache/pip \
+    pip install --no-deps . \
+    && python -c "from spotify_api.core.migrations import script_location; print(script_location())"
+
+# ---- runtime: slim, no build tools, non-root ----
+FROM python:3.12-slim AS runtime
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PATH=/opt/venv/bin:$PATH
+
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin app \
+    && install -d -o app -g app /app
+
+COPY --from=builder /opt/venv /opt/venv
+
+# /app is writable by the app user: the embedded default (no DATABASE_URL) keeps its SQLite file here.
+WORKDIR /app
+USER app
+
+EXPOSE 5000
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/health', timeout=4)"]
+
+CMD ["spotify-api", "serve", "--host", "0.0.0.0", "--port", "5000"]

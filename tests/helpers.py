@@ -1,0 +1,69 @@
+"""Small helpers that tests share: registering, logging in, a clock that tests move."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+PASSWORD = "correct-horse-battery"
+
+
+class FakeClock:
+    """The session store's clock, moved forward by tests instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+async def register(
+    client: httpx.AsyncClient,
+    username: str = "ada",
+    email: str | None = None,
+    password: str = PASSWORD,
+) -> dict[str, Any]:
+    response = await client.post(
+        "/register",
+        json={"username": username, "email": email or f"{username}@example.com", "password": password},
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def login(
+    client: httpx.AsyncClient,
+    username: str = "ada",
+    password: str = PASSWORD,
+    scope: str | None = None,
+) -> str:
+    body: dict[str, Any] = {"username": username, "password": password}
+    if scope is not None:
+        body["scope"] = scope
+    response = await client.post("/login", json=body)
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """The response is a problem+json of this status and code, and leaks nothing."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["code"] == code
+    assert set(body) >= {"type", "title", "status", "detail", "instance", "code"}
+    assert "Traceback" not in response.text
+    return body
