@@ -41,7 +41,7 @@ COPY --from=builder /opt/venv /opt/venv
 
 # /app is writable by the app user: the embedded default (no DATABASE_URL) keeps its SQLite file here.
 WORKDIR /app
-USER app
+USER 10001:10001
 
 EXPOSE 5000
 

@@ -56,7 +56,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 async def reset_database(settings: Settings) -> None:
     """An empty database: the PostgreSQL schema dropped, or the SQLite file removed."""
     if settings.is_sqlite:
-        Path(settings.database.database or "").unlink(missing_ok=True)
+        await asyncio.to_thread(Path(settings.database.database or "").unlink, missing_ok=True)
         return
     engine = create_async_engine(settings.database_url)
     async with engine.begin() as connection:
@@ -120,23 +120,27 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def app_with(
-    migrated: Settings,
-) -> Callable[..., Any]:
+def app_with(app: FastAPI, migrated: Settings) -> Callable[..., Any]:
     """Another app on the same backends with some settings changed, for one test."""
 
     @asynccontextmanager
     async def make(**changes: Any) -> AsyncIterator[FastAPI]:
         async with running_app(migrated.model_copy(update=changes)) as app:
-            await wipe(app)
+            app.state.clock = FakeClock()
             yield app
 
     return make
 
 
 @pytest.fixture
-async def raw_redis(settings: Settings) -> AsyncIterator[Any]:
-    """A second Redis connection, for the tests that look at what the service stored."""
+async def raw_redis(app: FastAPI, settings: Settings) -> AsyncIterator[Any]:
+    """A second Redis client, for tests that look at what the service stored.
+
+    The in-process stand-in cannot be reached from another client, so there it is the app's.
+    """
+    if settings.uses_memory_redis:
+        yield app.state.redis
+        return
     redis = create_redis(settings)
     yield redis
     await redis.aclose()

@@ -31,7 +31,11 @@ async def register(
 ) -> dict[str, Any]:
     response = await client.post(
         "/register",
-        json={"username": username, "email": email or f"{username}@example.com", "password": password},
+        json={
+            "username": username,
+            "email": email or f"{username}@example.com",
+            "password": password,
+        },
     )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()

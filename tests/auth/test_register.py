@@ -11,7 +11,9 @@ from spotify_api.users.models import User
 from tests.helpers import PASSWORD, assert_problem, register
 
 
-async def test_register_returns_the_new_user_without_any_password(client: httpx.AsyncClient) -> None:
+async def test_register_returns_the_new_user_without_any_password(
+    client: httpx.AsyncClient,
+) -> None:
     response = await client.post(
         "/register", json={"username": "ada", "email": "ada@example.com", "password": PASSWORD}
     )
@@ -25,7 +27,9 @@ async def test_register_returns_the_new_user_without_any_password(client: httpx.
     assert PASSWORD not in response.text
 
 
-async def test_password_is_stored_as_an_argon2id_hash(client: httpx.AsyncClient, app: FastAPI) -> None:
+async def test_password_is_stored_as_an_argon2id_hash(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
     await register(client)
     async with app.state.sessionmaker() as session:
         user = (await session.scalars(select(User))).one()
@@ -80,4 +84,8 @@ async def test_a_body_cannot_choose_a_role(client: httpx.AsyncClient) -> None:
 
 async def test_missing_fields_are_all_named(client: httpx.AsyncClient) -> None:
     problem = assert_problem(await client.post("/register", json={}), 422, "validation_error")
-    assert sorted(error["loc"][-1] for error in problem["errors"]) == ["email", "password", "username"]
+    assert sorted(error["loc"][-1] for error in problem["errors"]) == [
+        "email",
+        "password",
+        "username",
+    ]

@@ -1,0 +1,74 @@
+"""Scopes: what a role may hold, what a login narrows, and what an operation demands."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import httpx
+import pytest
+from fastapi import FastAPI, Security
+
+from spotify_api.auth.deps import get_auth_session
+from spotify_api.auth.sessions import AuthSession
+from spotify_api.cli import main as cli_main
+from tests.conftest import asgi_client
+from tests.helpers import PASSWORD, assert_problem, bearer, login, register
+
+CatalogWriter = Annotated[AuthSession, Security(get_auth_session, scopes=["catalog:write"])]
+
+
+@pytest.fixture
+async def scoped_client(app_with: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """An app with one extra operation that demands `catalog:write`, as admin routes will."""
+    async with app_with() as app:
+
+        async def needs_catalog_write(session: CatalogWriter) -> dict[str, str]:
+            return {"user_id": str(session.user_id)}
+
+        app.add_api_route("/test/catalog-write", needs_catalog_write, methods=["POST"])
+        async with asgi_client(app) as client:
+            yield client
+
+
+async def _make_admin(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = app.state.settings
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("REDIS_URL", settings.redis_url)
+    argv = ["create-admin", "--username", "root", "--email", "root@example.com"]
+    assert await asyncio.to_thread(cli_main, [*argv, "--password", PASSWORD]) == 0
+
+
+async def test_a_user_token_lacks_admin_scopes(scoped_client: httpx.AsyncClient) -> None:
+    await register(scoped_client)
+    token = await login(scoped_client)
+    response = await scoped_client.post("/test/catalog-write", headers=bearer(token))
+    problem = assert_problem(response, 403, "insufficient_scope")
+    assert "catalog:write" in problem["detail"]
+
+
+async def test_without_a_token_it_is_401_not_403(scoped_client: httpx.AsyncClient) -> None:
+    response = await scoped_client.post("/test/catalog-write")
+    assert_problem(response, 401, "not_authenticated")
+
+
+async def test_an_admin_gets_every_scope_and_passes(
+    scoped_client: httpx.AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _make_admin(app, monkeypatch)
+    response = await scoped_client.post("/login", json={"username": "root", "password": PASSWORD})
+    assert response.json()["scope"] == "catalog:write playlists:read playlists:write users:admin"
+    token = response.json()["access_token"]
+    assert (
+        await scoped_client.post("/test/catalog-write", headers=bearer(token))
+    ).status_code == 200
+
+
+async def test_an_admin_token_narrowed_by_login_is_refused(
+    scoped_client: httpx.AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _make_admin(app, monkeypatch)
+    token = await login(scoped_client, "root", scope="playlists:read playlists:write")
+    response = await scoped_client.post("/test/catalog-write", headers=bearer(token))
+    assert_problem(response, 403, "insufficient_scope")
