@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check clean
+.PHONY: run test lint format check openapi clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -30,6 +30,9 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests alembic bench
 
 check: lint test
+
+openapi: $(STAMP)
+	$(BIN)/spotify-api openapi --output openapi.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache spotify_api.db*

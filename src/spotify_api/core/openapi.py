@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from spotify_api.core.errors import (
+    PROBLEM_MEDIA_TYPE,
     DomainError,
     InsufficientScope,
     InternalError,
@@ -77,8 +78,11 @@ def _complete_operation(path: str, operation: dict[str, Any]) -> None:
     for status, doc in documented.items():
         headers = doc.setdefault("headers", {})
         headers[_REQUEST_ID] = {"$ref": f"#/components/headers/{_REQUEST_ID}"}
-        if status in _STATUS_HEADERS:
-            name = _STATUS_HEADERS[status]
+        examples = doc.get("content", {}).get(PROBLEM_MEDIA_TYPE, {}).get("examples", {})
+        for example in examples.values():
+            example["value"]["instance"] = path
+        name = _STATUS_HEADERS.get(int(status))
+        if name is not None and (status != 403 or InsufficientScope.code in examples):
             headers[name] = {"$ref": f"#/components/headers/{name}"}
     operation["responses"] = {str(status): documented[status] for status in sorted(documented)}
 
