@@ -66,14 +66,15 @@ def migrate(args: argparse.Namespace) -> int:
 
 
 def _validated(args: argparse.Namespace) -> tuple[str, str, str] | None:
-    try:
-        username = TypeAdapter(Username).validate_python(args.username)
-        email = str(TypeAdapter(Email).validate_python(args.email))
-        password = TypeAdapter(Password).validate_python(args.password)
-    except ValidationError as error:
-        for issue in error.errors():
-            print(f"error: {issue['msg']}", file=sys.stderr)
-        return None
+    values = []
+    for option, kind in (("username", Username), ("email", Email), ("password", Password)):
+        try:
+            values.append(str(TypeAdapter(kind).validate_python(getattr(args, option))))
+        except ValidationError as error:
+            for issue in error.errors():
+                print(f"error: --{option}: {issue['msg']}", file=sys.stderr)
+            return None
+    username, email, password = values
     return username, email, password
 
 
@@ -83,14 +84,14 @@ def create_admin(args: argparse.Namespace) -> int:
         return 2
     settings = Settings()
     _prepare_embedded_database(settings)
-    user, created = asyncio.run(_ensure_admin(settings, *values))
-    print(f"{'created' if created else 'promoted'} admin {user}")
+    user, outcome = asyncio.run(_ensure_admin(settings, *values))
+    print(f"{user} is already an admin" if outcome == "unchanged" else f"{outcome} admin {user}")
     return 0
 
 
 async def _ensure_admin(
     settings: Settings, username: str, email: str, password: str
-) -> tuple[str, bool]:
+) -> tuple[str, str]:
     from spotify_api.auth.sessions import SessionStore
     from spotify_api.core.db import create_engine, create_sessionmaker
     from spotify_api.core.redis import create_redis
@@ -104,8 +105,8 @@ async def _ensure_admin(
             service = UserAdminService(
                 session, SessionStore(redis, settings), PasswordHasher(settings)
             )
-            user, created = await service.ensure_admin(username, email, password)
-            return f"{user.username} ({user.id})", created
+            user, outcome = await service.ensure_admin(username, email, password)
+            return f"{user.username} ({user.id})", outcome
     finally:
         await redis.aclose()
         await engine.dispose()

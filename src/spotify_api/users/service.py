@@ -17,19 +17,21 @@ class UserAdminService:
         self.sessions = sessions
         self.hasher = hasher
 
-    async def ensure_admin(self, username: str, email: str, password: str) -> tuple[User, bool]:
+    async def ensure_admin(self, username: str, email: str, password: str) -> tuple[User, str]:
         """Create an admin, or promote the existing account with this username or email.
 
-        Returns the user and whether it was created. A promoted user's sessions end, so that
-        their next login carries the admin scopes; their password is left as it is.
+        Returns the user and what happened: "created", "promoted" or "unchanged". A promoted
+        user's sessions end, so that their next login carries the admin scopes; their password
+        is left as it is.
         """
         user = await self.users.find_by_login(username) or await self.users.find_by_login(email)
         if user is not None:
-            if user.role != Role.ADMIN:
-                user.role = Role.ADMIN
-                await self.db.commit()
-                await self.sessions.revoke_all(user.id)
-            return user, False
+            if user.role == Role.ADMIN:
+                return user, "unchanged"
+            user.role = Role.ADMIN
+            await self.db.commit()
+            await self.sessions.revoke_all(user.id)
+            return user, "promoted"
         user = User(
             username=username,
             email=email,
@@ -38,4 +40,4 @@ class UserAdminService:
         )
         await self.users.add(user)
         await self.db.commit()
-        return user, True
+        return user, "created"
