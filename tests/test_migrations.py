@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from spotify_api.core.migrations import downgrade, upgrade
+from spotify_api.core.migrations import downgrade, only_for_dialect, upgrade
 from spotify_api.models import Base
 from spotify_api.settings import Settings
 
@@ -22,7 +22,8 @@ def _tables(connection: Connection) -> set[str]:
 
 
 def _differences(connection: Connection) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    options = {"compare_type": True, "include_object": only_for_dialect(connection.dialect.name)}
+    context = MigrationContext.configure(connection, opts=options)
     return list(compare_metadata(context, Base.metadata))
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import Index
 
 from spotify_api.settings import Settings
 
@@ -35,3 +37,21 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
 
 def downgrade(settings: Settings, revision: str) -> None:
     command.downgrade(alembic_config(settings), revision)
+
+
+def only_for_dialect(dialect: str) -> Callable[..., bool]:
+    """An autogenerate filter that skips what the models create on other dialects only.
+
+    The trigram indexes exist on PostgreSQL alone (`Index.ddl_if`), which autogenerate does
+    not know by itself.
+    """
+
+    def include_object(
+        obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+    ) -> bool:
+        if type_ == "index" and isinstance(obj, Index):
+            using = obj.dialect_options["postgresql"].get("using")
+            return not (using and dialect != "postgresql")
+        return True
+
+    return include_object
