@@ -14,15 +14,17 @@ from starlette.middleware.cors import CORSMiddleware
 from spotify_api import __version__
 from spotify_api.auth.router import router as auth_router
 from spotify_api.auth.schemas import LoginForm, LoginRequest
+from spotify_api.catalog.router import router as catalog_router
 from spotify_api.core.db import create_engine, create_sessionmaker
 from spotify_api.core.errors import install_error_handlers
 from spotify_api.core.logging import configure_logging
 from spotify_api.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from spotify_api.core.openapi import install_openapi
-from spotify_api.core.redis import create_redis
+from spotify_api.core.redis import create_cache_redis, create_redis
 from spotify_api.core.security import PasswordHasher
 from spotify_api.ops.router import router as ops_router
 from spotify_api.settings import Settings
+from spotify_api.users.router import router as users_router
 
 logger = logging.getLogger("spotify_api")
 
@@ -35,6 +37,10 @@ Every error is `application/problem+json` with a stable `code` to switch on.
 
 TAGS = [
     {"name": "Accounts", "description": "Registering, logging in and out, your own account."},
+    {"name": "Songs", "description": "Browse songs; admins curate them (`catalog:write`)."},
+    {"name": "Albums", "description": "Browse albums; admins curate them (`catalog:write`)."},
+    {"name": "Artists", "description": "Browse artists; admins curate them (`catalog:write`)."},
+    {"name": "Users", "description": "User administration (`users:admin`)."},
     {"name": "Operations", "description": "Health, readiness and metrics."},
 ]
 
@@ -48,9 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.redis = create_redis(settings)
+        app.state.cache_redis = create_cache_redis(settings, app.state.redis)
         try:
             yield
         finally:
+            if app.state.cache_redis is not app.state.redis:
+                await app.state.cache_redis.aclose()
             await app.state.redis.aclose()
             await engine.dispose()
 
@@ -96,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.clock = time.time  # the session store's clock; tests move it forward
     install_error_handlers(app)
     app.include_router(auth_router)
+    app.include_router(catalog_router)
+    app.include_router(users_router)
     app.include_router(ops_router)
     install_openapi(app, extra_schemas=(LoginRequest, LoginForm))
     return app

@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     redis_timeout_seconds: float = Field(default=0.3, gt=0)
     retry_after_seconds: int = Field(default=5, ge=1)
 
+    cache_ttl_seconds: int = Field(default=300, ge=1)
+    cache_max_age_seconds: int = Field(default=30, ge=0)
+    cache_timeout_seconds: float = Field(default=0.05, gt=0)
+
     @field_validator("database_url", mode="after")
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:

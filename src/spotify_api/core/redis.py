@@ -12,22 +12,33 @@ from redis.backoff import NoBackoff
 from spotify_api.settings import Settings
 
 
-def create_redis(settings: Settings) -> Redis:
-    """A client whose every call is bounded: redis-py would otherwise wait and retry for long."""
+def create_redis(settings: Settings, *, timeout: float | None = None, retries: int = 1) -> Redis:
+    """A client whose every call is bounded: redis-py would otherwise wait and retry for long.
+
+    One quick retry heals a pooled connection that the server closed; no more, so that a hung
+    server costs at most two time-outs.
+    """
     if settings.uses_memory_redis:
         import fakeredis
 
         client: Redis = fakeredis.FakeAsyncRedis()
         return client
+    timeout = timeout or settings.redis_timeout_seconds
     return Redis.from_url(
         settings.redis_url,
-        socket_timeout=settings.redis_timeout_seconds,
-        socket_connect_timeout=settings.redis_timeout_seconds,
-        # One quick retry heals a pooled connection that the server closed; no more, so that
-        # a hung server costs at most two time-outs.
-        retry=Retry(NoBackoff(), retries=1),
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), retries=retries),
         health_check_interval=30,
     )
+
+
+def create_cache_redis(settings: Settings, sessions_redis: Redis) -> Redis:
+    """The response cache's client: so short a time-out that a slow Redis is skipped, not waited
+    for. The in-process stand-in is shared, since it lives in this process anyway."""
+    if settings.uses_memory_redis:
+        return sessions_redis
+    return create_redis(settings, timeout=settings.cache_timeout_seconds, retries=0)
 
 
 def get_redis(request: Request) -> Redis:

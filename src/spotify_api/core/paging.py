@@ -1,0 +1,224 @@
+"""Pages of lists: the paging object, its parameters, links, and signed keyset cursors.
+
+A list can be paged by `offset` (random access, costs grow with depth) or by following `next`,
+which carries a cursor: the last row's sort key and id, signed (JWS, HS256, `SECRET_KEY`) so
+that it cannot be forged. A cursor page costs what the first page costs, however deep.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+from urllib.parse import urlencode
+
+from fastapi import Query
+from jose import jws
+from jose.exceptions import JOSEError
+from pydantic import Field
+from sqlalchemy import ColumnElement, Select, and_, or_
+
+from spotify_api.core.errors import BadRequest
+from spotify_api.core.schemas import ResponseModel
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+MAX_OFFSET = 1_000_000
+_CURSOR_VERSION = 1
+
+
+class InvalidCursor(BadRequest):
+    code = "invalid_cursor"
+    default_detail = "The cursor is malformed, forged, or belongs to another list."
+
+
+class Page(ResponseModel, Generic[T]):
+    """One page of a list. Follow `next` (and `previous`) rather than computing offsets."""
+
+    items: list[T]
+    total: int = Field(description="How many items the whole list has.")
+    limit: int = Field(description="The most items a page holds.")
+    offset: int = Field(description="The position of this page's first item in the list.")
+    next: str | None = Field(description="The next page's URL, or null on the last page.")
+    previous: str | None = Field(description="The previous page's URL, or null on the first.")
+
+
+LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1–100).")]
+OffsetParam = Annotated[
+    int, Query(ge=0, le=MAX_OFFSET, description="Skip this many items (ignored with `cursor`).")
+]
+CursorParam = Annotated[
+    str | None,
+    Query(max_length=1024, description="An opaque cursor from a `next` or `previous` link."),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+    cursor: str | None = None
+
+
+def page_request(
+    limit: LimitParam = DEFAULT_LIMIT, offset: OffsetParam = 0, cursor: CursorParam = None
+) -> PageRequest:
+    return PageRequest(limit, offset, cursor)
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    """How a list is ordered: one column, then the id to break ties."""
+
+    name: str
+    column: Any
+    id_column: Any
+    descending: bool
+
+    def order_by(self, *, reverse: bool = False) -> list[Any]:
+        descending = self.descending != reverse
+        return [c.desc() if descending else c.asc() for c in (self.column, self.id_column)]
+
+    def after(self, key: Any, row_id: Any, *, reverse: bool = False) -> ColumnElement[bool]:
+        """Rows strictly past (key, id) in this order (or before it, with `reverse`)."""
+        if self.descending != reverse:
+            return or_(self.column < key, and_(self.column == key, self.id_column < row_id))
+        return or_(self.column > key, and_(self.column == key, self.id_column > row_id))
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a cursor points: past the row with this key and id, going forward or back."""
+
+    key: Any
+    row_id: str
+    offset: int
+    backward: bool
+
+
+def _fingerprint(sort: str, filters: Mapping[str, Any]) -> str:
+    text = json.dumps([sort, sorted((k, str(v)) for k, v in filters.items() if v is not None)])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _encode_key(value: Any) -> Any:
+    return {"dt": value.isoformat()} if isinstance(value, datetime) else value
+
+
+def _decode_key(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"dt"}:
+        return datetime.fromisoformat(value["dt"])
+    return value
+
+
+class CursorCodec:
+    def __init__(self, secret: str) -> None:
+        self._secret = secret
+
+    def encode(self, sort: str, filters: Mapping[str, Any], position: Position) -> str:
+        payload = {
+            "v": _CURSOR_VERSION,
+            "f": _fingerprint(sort, filters),
+            "k": _encode_key(position.key),
+            "i": position.row_id,
+            "o": position.offset,
+            "b": position.backward,
+        }
+        token: str = jws.sign(payload, self._secret, algorithm="HS256")
+        return token
+
+    def decode(self, cursor: str, sort: str, filters: Mapping[str, Any]) -> Position:
+        try:
+            payload = json.loads(jws.verify(cursor, self._secret, algorithms=["HS256"]))
+            if payload["v"] != _CURSOR_VERSION or payload["f"] != _fingerprint(sort, filters):
+                raise InvalidCursor()
+            return Position(
+                _decode_key(payload["k"]),
+                str(payload["i"]),
+                int(payload["o"]),
+                bool(payload["b"]),
+            )
+        except (JOSEError, ValueError, KeyError, TypeError) as error:
+            raise InvalidCursor() from error
+
+
+def _link(path: str, params: Mapping[str, Any]) -> str:
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return f"{path}?{query}" if query else path
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Pages one list: applies a page request to a query, then builds the links."""
+
+    codec: CursorCodec
+    path: str
+    sort: SortKey
+    filters: Mapping[str, Any]
+    request: PageRequest
+
+    def position(self) -> Position | None:
+        if self.request.cursor is None:
+            return None
+        return self.codec.decode(self.request.cursor, self.sort.name, self.filters)
+
+    def apply(self, query: Select[Any], position: Position | None) -> Select[Any]:
+        """The query restricted to this page (one extra row tells whether more follow)."""
+        backward = position is not None and position.backward
+        if position is not None:
+            query = query.where(self.sort.after(position.key, position.row_id, reverse=backward))
+        else:
+            query = query.offset(self.request.offset)
+        return query.order_by(*self.sort.order_by(reverse=backward)).limit(self.request.limit + 1)
+
+    def page_items(
+        self, rows: Sequence[T], position: Position | None
+    ) -> tuple[list[T], int, bool, bool]:
+        """The rows of this page in list order, its offset, and whether pages follow/precede."""
+        limit = self.request.limit
+        more = len(rows) > limit
+        items = list(rows[:limit])
+        if position is None:
+            offset = self.request.offset
+            return items, offset, more, offset > 0
+        if position.backward:
+            items.reverse()
+            offset = max(position.offset - len(items), 0)
+            return items, offset, True, more
+        return items, position.offset, more, True
+
+    def links(
+        self,
+        keys: Sequence[tuple[Any, Any]],
+        offset: int,
+        has_next: bool,
+        has_previous: bool,
+        sort_param: str | None,
+    ) -> tuple[str | None, str | None]:
+        """`next` and `previous` URLs; `keys` are the (sort key, id) of this page's items."""
+        params = {**self.filters, "sort": sort_param, "limit": self.request.limit}
+        next_link = previous_link = None
+        if has_next and keys:
+            key, row_id = keys[-1]
+            cursor = self.codec.encode(
+                self.sort.name,
+                self.filters,
+                Position(key, str(row_id), offset + len(keys), False),
+            )
+            next_link = _link(self.path, {**params, "cursor": cursor})
+        if has_previous:
+            if keys:
+                key, row_id = keys[0]
+                cursor = self.codec.encode(
+                    self.sort.name, self.filters, Position(key, str(row_id), offset, True)
+                )
+                previous_link = _link(self.path, {**params, "cursor": cursor})
+            else:
+                back = max(offset - self.request.limit, 0)
+                previous_link = _link(self.path, {**params, "offset": back})
+        return next_link, previous_link
