@@ -125,7 +125,8 @@ def app_with(app: FastAPI, migrated: Settings) -> Callable[..., Any]:
 
     @asynccontextmanager
     async def make(**changes: Any) -> AsyncIterator[FastAPI]:
-        async with running_app(migrated.model_copy(update=changes)) as app:
+        settings = Settings(_env_file=None, **{**migrated.model_dump(), **changes})  # type: ignore[call-arg]
+        async with running_app(settings) as app:
             app.state.clock = FakeClock()
             yield app
 

@@ -176,14 +176,6 @@ async def test_a_paused_redis_is_503(
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="a table lock needs PostgreSQL")
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: PostgreSQL's statement_timeout/lock_timeout cancellations (asyncpg "
-        "QueryCanceledError, LockNotAvailableError) reach the app as a plain sqlalchemy "
-        "DBAPIError, which core.errors does not treat as a backend outage: 500, not 503"
-    ),
-)
 async def test_a_locked_table_on_postgresql_is_503(
     client: httpx.AsyncClient, app_with: Callable[..., Any], settings: Settings
 ) -> None:

@@ -121,6 +121,16 @@ class ValidationFailed(Unprocessable):
     default_detail = "The request is not valid."
 
 
+class InvalidReference(ValidationFailed):
+    """A body names a row that does not exist: a 422 that says which field."""
+
+    default_detail = "The request refers to something that does not exist."
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{message} ({field})")
+        self.errors = [{"loc": ["body", field], "msg": message, "type": "not_found"}]
+
+
 class RateLimited(DomainError):
     status_code = 429
     code = "rate_limited"
@@ -170,7 +180,8 @@ def problem_response(
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return problem_response(exc, request)
+    errors = getattr(exc, "errors", None)
+    return problem_response(exc, request, {"errors": errors} if errors is not None else None)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -210,11 +221,17 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, exc.status_code, headers=exc.headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
-async def _backend_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    """A database or Redis that is down or too slow: the client may retry, so 503, not 500."""
-    logger.warning("backend unavailable: %s", type(exc).__name__, extra={"path": request.url.path})
-    retry_after = request.app.state.settings.retry_after_seconds
-    return problem_response(ServiceUnavailable(retry_after=retry_after), request)
+# PostgreSQL's answers that mean "not now": statement or lock time-out, shutting down,
+# starting up, too many connections.
+_UNAVAILABLE_SQLSTATES = frozenset({"57014", "55P03", "57P01", "57P03", "53300"})
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    for candidate in (error.orig, getattr(error.orig, "__cause__", None)):
+        state = getattr(candidate, "sqlstate", None)
+        if isinstance(state, str):
+            return state
+    return None
 
 
 def is_backend_unavailable(exc: BaseException) -> bool:
@@ -222,20 +239,22 @@ def is_backend_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, PoolTimeoutError | OperationalError | InterfaceError | RedisError):
         return True
     if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated
+        return exc.connection_invalidated or _sqlstate(exc) in _UNAVAILABLE_SQLSTATES
     return isinstance(exc, TimeoutError | ConnectionError)
+
+
+async def _backend_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """A database or Redis that is down or too slow: the client may retry, so 503, not 500."""
+    if not is_backend_unavailable(exc):
+        raise exc
+    logger.warning("backend unavailable: %s", type(exc).__name__, extra={"path": request.url.path})
+    retry_after = request.app.state.settings.retry_after_seconds
+    return problem_response(ServiceUnavailable(retry_after=retry_after), request)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for error_class in (
-        PoolTimeoutError,
-        OperationalError,
-        InterfaceError,
-        RedisError,
-        TimeoutError,
-        ConnectionError,
-    ):
+    for error_class in (PoolTimeoutError, DBAPIError, RedisError, TimeoutError, ConnectionError):
         app.add_exception_handler(error_class, _backend_unavailable)
