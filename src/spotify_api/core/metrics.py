@@ -25,6 +25,12 @@ LATENCY = Histogram(
     ["method", "route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+CATALOG_CACHE = Counter(
+    "catalog_cache",
+    "Catalog response cache lookups, by result: hit, miss (rendered and stored), coalesced "
+    "(served from a concurrent request's render), bypass (Redis skipped or failing).",
+    ["result"],
+)
 
 
 def render_metrics() -> tuple[bytes, str]:
