@@ -12,17 +12,15 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Query
 from jose import jws
 from jose.exceptions import JOSEError
-from pydantic import Field
 from sqlalchemy import ColumnElement, Select, and_, or_
 
 from spotify_api.core.errors import BadRequest
-from spotify_api.core.schemas import ResponseModel
 
 T = TypeVar("T")
 
@@ -35,17 +33,6 @@ _CURSOR_VERSION = 1
 class InvalidCursor(BadRequest):
     code = "invalid_cursor"
     default_detail = "The cursor is malformed, forged, or belongs to another list."
-
-
-class Page(ResponseModel, Generic[T]):
-    """One page of a list. Follow `next` (and `previous`) rather than computing offsets."""
-
-    items: list[T]
-    total: int = Field(description="How many items the whole list has.")
-    limit: int = Field(description="The most items a page holds.")
-    offset: int = Field(description="The position of this page's first item in the list.")
-    next: str | None = Field(description="The next page's URL, or null on the last page.")
-    previous: str | None = Field(description="The previous page's URL, or null on the first.")
 
 
 LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1–100).")]
@@ -80,12 +67,22 @@ class SortKey:
     id_column: Any
     descending: bool
 
+    def key_of(self, row: Any) -> tuple[Any, Any]:
+        """The (sort key, id) of an ORM row of the sorted table."""
+        return getattr(row, self.column.key), getattr(row, self.id_column.key)
+
     def order_by(self, *, reverse: bool = False) -> list[Any]:
         descending = self.descending != reverse
         return [c.desc() if descending else c.asc() for c in (self.column, self.id_column)]
 
     def after(self, key: Any, row_id: Any, *, reverse: bool = False) -> ColumnElement[bool]:
         """Rows strictly past (key, id) in this order (or before it, with `reverse`)."""
+        id_type = self.id_column.type.python_type
+        if not isinstance(row_id, id_type):
+            try:
+                row_id = id_type(row_id)
+            except (TypeError, ValueError) as error:
+                raise InvalidCursor() from error
         if self.descending != reverse:
             return or_(self.column < key, and_(self.column == key, self.id_column < row_id))
         return or_(self.column > key, and_(self.column == key, self.id_column > row_id))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
 
 
 class RequestModel(BaseModel):
@@ -17,3 +21,14 @@ class ResponseModel(BaseModel):
     model_config = ConfigDict(
         from_attributes=True, json_schema_serialization_defaults_required=True
     )
+
+
+class Page(ResponseModel, Generic[T]):
+    """One page of a list. Follow `next` (and `previous`) rather than computing offsets."""
+
+    items: list[T]
+    total: int = Field(description="How many items the whole list has.")
+    limit: int = Field(description="The most items a page holds.")
+    offset: int = Field(description="The position of this page's first item in the list.")
+    next: str | None = Field(description="The next page's URL, or null on the last page.")
+    previous: str | None = Field(description="The previous page's URL, or null on the first.")

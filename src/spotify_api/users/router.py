@@ -2,6 +2,85 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Security
+
+from spotify_api.auth.deps import AppSettings, get_current_user, get_session_store
+from spotify_api.auth.scopes import USERS_ADMIN
+from spotify_api.auth.sessions import SessionStore
+from spotify_api.core.db import DbSession
+from spotify_api.core.paging import CursorCodec, InvalidCursor, PageRequest, page_request
+from spotify_api.core.problems import problem_responses
+from spotify_api.users.errors import CannotChangeSelf, UserNotFound
+from spotify_api.users.models import User
+from spotify_api.users.schemas import AdminUser, UserPage, UserUpdate
+from spotify_api.users.service import UserAdminService
 
 router = APIRouter(tags=["Users"])
+
+#: The caller: an active account whose token carries `users:admin`.
+Admin = Annotated[User, Security(get_current_user, scopes=[USERS_ADMIN])]
+
+
+def get_user_admin_service(
+    request: Request,
+    db: DbSession,
+    sessions: Annotated[SessionStore, Depends(get_session_store)],
+) -> UserAdminService:
+    return UserAdminService(db, sessions, request.app.state.password_hasher)
+
+
+UserAdminServiceDep = Annotated[UserAdminService, Depends(get_user_admin_service)]
+
+SearchParam = Annotated[
+    str | None,
+    Query(
+        max_length=100,
+        description="Only users whose username or email contains this text, ignoring case.",
+    ),
+]
+
+
+@router.get(
+    "/admin/users",
+    operation_id="listUsers",
+    summary="List users",
+    description=(
+        "Every account, ordered by username ignoring case, disabled ones included. "
+        "Filter with `q`; page by following `next` and `previous`."
+    ),
+    response_model=UserPage,
+    responses=problem_responses(InvalidCursor),
+)
+async def list_users(
+    request: Request,
+    _admin: Admin,
+    service: UserAdminServiceDep,
+    settings: AppSettings,
+    paging: Annotated[PageRequest, Depends(page_request)],
+    q: SearchParam = None,
+) -> UserPage:
+    cursors = CursorCodec(settings.secret_key.get_secret_value())
+    search = (q or "").strip() or None
+    return await service.list_users(search, paging, cursors, request.url.path)
+
+
+@router.patch(
+    "/admin/users/{user_id}",
+    operation_id="updateUser",
+    summary="Change a user's role or disable them",
+    description=(
+        "Send only what changes; `{}` changes nothing. Changing the role or disabling the "
+        "account ends every session of the user at once: their next login carries the scopes "
+        "of the new role, or is refused with 403 `account_disabled`. You cannot disable or "
+        "demote yourself (409 `cannot_change_self`), so the last admin cannot lock everyone out."
+    ),
+    response_model=AdminUser,
+    responses=problem_responses(UserNotFound, CannotChangeSelf),
+)
+async def update_user(
+    user_id: uuid.UUID, body: UserUpdate, admin: Admin, service: UserAdminServiceDep
+) -> AdminUser:
+    return AdminUser.model_validate(await service.update_user(admin.id, user_id, body))

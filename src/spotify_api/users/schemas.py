@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
+from pydantic.config import JsonDict
 
-from spotify_api.core.schemas import ResponseModel
+from spotify_api.core.schemas import Page, RequestModel, ResponseModel
 
 RoleName = Literal["user", "admin"]
 
@@ -31,3 +32,63 @@ class User(ResponseModel):
     email: str
     role: RoleName
     created_at: datetime
+
+
+class AdminUser(User):
+    """A user as an admin sees them: the public fields, and whether the account is disabled."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "3f8e5c1e-6a53-4f0e-9a0a-2b8f7f1c9d10",
+                "username": "ada",
+                "email": "ada@example.com",
+                "role": "user",
+                "disabled": False,
+                "created_at": "2026-11-25T20:40:00Z",
+                "updated_at": "2026-11-26T09:12:00Z",
+            }
+        },
+    )
+
+    disabled: bool = Field(description="A disabled account cannot log in; it keeps its data.")
+    updated_at: datetime
+
+
+class UserPage(Page[AdminUser]):
+    """A page of users, ordered by username (ignoring case)."""
+
+
+def _not_nullable(schema: JsonDict) -> None:
+    """Document an optional field as its type alone: it may be left out, but not be null."""
+    options = schema.pop("anyOf", None)
+    if isinstance(options, list):
+        schema.update(next(o for o in options if isinstance(o, dict) and o.get("type") != "null"))
+
+
+class UserUpdate(RequestModel):
+    """What an admin may change about a user. Absent fields stay as they are: `{}` is a no-op."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"role": "admin"}, {"disabled": True}]}
+    )
+
+    # Optional but not nullable: `null` would be ambiguous, so it is refused (422).
+    role: RoleName | None = Field(
+        default=None,
+        json_schema_extra=_not_nullable,
+        description="The new role. A change ends every session of the user.",
+    )
+    disabled: bool | None = Field(
+        default=None,
+        json_schema_extra=_not_nullable,
+        description="`true` disables the account and ends every session of the user; "
+        "`false` lets them log in again.",
+    )
+
+    @field_validator("role", "disabled", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may be left out, but not null")
+        return value

@@ -1,13 +1,18 @@
-"""Managing accounts from the operator's side."""
+"""Managing accounts from the operator's side: the CLI's create-admin and /admin/users."""
 
 from __future__ import annotations
+
+import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.auth.sessions import SessionStore
+from spotify_api.core.paging import CursorCodec, Pager, PageRequest
 from spotify_api.core.security import PasswordHasher
+from spotify_api.users.errors import CannotChangeSelf, UserNotFound
 from spotify_api.users.models import Role, User
-from spotify_api.users.repository import UserRepository
+from spotify_api.users.repository import USERS_BY_USERNAME, UserRepository
+from spotify_api.users.schemas import AdminUser, UserPage, UserUpdate
 
 
 class UserAdminService:
@@ -41,3 +46,60 @@ class UserAdminService:
         await self.users.add(user)
         await self.db.commit()
         return user, "created"
+
+    async def list_users(
+        self, q: str | None, request: PageRequest, cursors: CursorCodec, path: str
+    ) -> UserPage:
+        """A page of the users whose username or email contains `q`, by username.
+
+        `path` is where the list lives; the `next` and `previous` links are relative to it.
+        """
+        pager = Pager(cursors, path, USERS_BY_USERNAME, {"q": q}, request)
+        position = pager.position()
+        rows = await self.users.page(pager, position, q)
+        total = await self.users.count(q)
+        items, offset, has_next, has_previous = pager.page_items(rows, position)
+        keys = [(key, user.id) for user, key in items]
+        next_link, previous_link = pager.links(keys, offset, has_next, has_previous, None)
+        return UserPage(
+            items=[AdminUser.model_validate(user) for user, _ in items],
+            total=total,
+            limit=request.limit,
+            offset=offset,
+            next=next_link,
+            previous=previous_link,
+        )
+
+    async def update_user(
+        self, actor_id: uuid.UUID, user_id: uuid.UUID, change: UserUpdate
+    ) -> User:
+        """Change a user's role or disabled flag.
+
+        Disabling a user or changing their role ends every session they have, so that no token
+        keeps scopes the account no longer has. The sessions end before the commit too: a login
+        in between would otherwise keep the old scopes if ending them afterwards failed.
+        An admin cannot disable or demote themselves, so the last admin cannot lock everyone out.
+        """
+        user = await self.users.get(user_id)
+        if user is None:
+            raise UserNotFound()
+        demotes = change.role is not None and Role(change.role) is not Role.ADMIN
+        if user.id == actor_id and (change.disabled is True or demotes):
+            raise CannotChangeSelf()
+
+        ends_sessions = change.disabled is True
+        if change.role is not None and change.role != user.role:
+            user.role = change.role
+            ends_sessions = True
+        if change.disabled is not None and change.disabled != user.disabled:
+            user.disabled = change.disabled
+
+        # Disabling an already disabled user still ends their sessions: a retry after a
+        # failure to reach Redis then finishes the job.
+        if ends_sessions:
+            await self.sessions.revoke_all(user.id)
+        if self.db.is_modified(user):
+            await self.db.commit()
+            if ends_sessions:
+                await self.sessions.revoke_all(user.id)
+        return user
