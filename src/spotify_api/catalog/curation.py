@@ -1,0 +1,216 @@
+"""Curating the catalog (scope `catalog:write`): create, change and delete artists, albums, songs.
+
+Every change invalidates the response cache twice: before the commit, so that a Redis that
+cannot be reached stops the write before anything changed; and after it, so that a read that
+cached the old rows in between (under the then-current version) is never served again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from pydantic import AnyUrl
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from spotify_api.catalog import schemas
+from spotify_api.catalog.errors import (
+    AlbumHasSongs,
+    AlbumNotFound,
+    ArtistHasAlbums,
+    ArtistHasSongs,
+    ArtistNotFound,
+    SongNotFound,
+)
+from spotify_api.catalog.models import Album, Artist, Song
+from spotify_api.catalog.repository import CatalogRepository
+from spotify_api.catalog.service import CatalogService, artist_view
+from spotify_api.core.cache import ResponseCache
+from spotify_api.core.db import utc_now
+from spotify_api.core.errors import InvalidReference
+
+T = TypeVar("T")
+
+
+def _plain(value: Any) -> Any:
+    """Pydantic's URL objects are stored as their text."""
+    return str(value) if isinstance(value, AnyUrl) else value
+
+
+class CurationService:
+    def __init__(self, db: AsyncSession, cache: ResponseCache) -> None:
+        self.db = db
+        self.cache = cache
+        self.repository = CatalogRepository(db)
+        self.catalog = CatalogService(db)
+
+    async def _commit(self, change: Callable[[], Awaitable[T]]) -> T:
+        await self.cache.invalidate()
+        result = await change()
+        await self.db.commit()
+        await self.cache.invalidate_quietly()
+        return result
+
+    # -- artists
+
+    async def create_artist(self, body: schemas.ArtistCreate) -> schemas.Artist:
+        artist = Artist(name=body.name, genres=body.genres, image_url=_plain(body.image_url))
+
+        async def change() -> Artist:
+            await self.repository.add(artist)
+            return artist
+
+        return artist_view(await self._commit(change))
+
+    async def update_artist(
+        self, artist_id: uuid.UUID, body: schemas.ArtistUpdate
+    ) -> schemas.Artist:
+        artist = await self.repository.get_artist(artist_id)
+        if artist is None:
+            raise ArtistNotFound()
+
+        async def change() -> Artist:
+            for field, value in body.model_dump(exclude_unset=True).items():
+                setattr(artist, field, _plain(value))
+            await self.db.flush()
+            return artist
+
+        return artist_view(await self._commit(change))
+
+    async def delete_artist(self, artist_id: uuid.UUID, cascade: bool) -> None:
+        if await self.repository.get_artist(artist_id) is None:
+            raise ArtistNotFound()
+        album_ids = await self.repository.artist_album_ids(artist_id)
+        if not cascade:
+            if album_ids:
+                raise ArtistHasAlbums()
+            if await self.repository.artist_has_credits(artist_id):
+                raise ArtistHasSongs()
+
+        async def change() -> None:
+            if album_ids:
+                await self.repository.delete_album_songs(album_ids)
+            await self.repository.remove_artist_credits(artist_id)
+            await self.repository.delete_albums(album_ids)
+            await self.repository.delete_artist(artist_id)
+
+        await self._commit(change)
+
+    # -- albums
+
+    async def _require_artist(self, artist_id: uuid.UUID, field: str) -> None:
+        if await self.repository.get_artist(artist_id) is None:
+            raise InvalidReference(field, "No artist with this id.")
+
+    async def create_album(self, body: schemas.AlbumCreate) -> schemas.Album:
+        await self._require_artist(body.artist_id, "artist_id")
+        values = {field: _plain(value) for field, value in body.model_dump().items()}
+        album = Album(**values)
+
+        async def change() -> None:
+            await self.repository.add(album)
+
+        await self._commit(change)
+        return await self._album(album.id)
+
+    async def update_album(self, album_id: uuid.UUID, body: schemas.AlbumUpdate) -> schemas.Album:
+        album = await self.repository.album_exists(album_id)
+        if album is None:
+            raise AlbumNotFound()
+        changes = body.model_dump(exclude_unset=True)
+        if "artist_id" in changes:
+            await self._require_artist(changes["artist_id"], "artist_id")
+
+        async def change() -> None:
+            for field, value in changes.items():
+                setattr(album, field, _plain(value))
+            await self.db.flush()
+
+        await self._commit(change)
+        return await self._album(album_id)
+
+    async def _album(self, album_id: uuid.UUID) -> schemas.Album:
+        detail = await self.catalog.get_album(album_id)
+        return schemas.Album.model_validate(detail.model_dump(exclude={"songs"}))
+
+    async def delete_album(self, album_id: uuid.UUID, cascade: bool) -> None:
+        if await self.repository.album_exists(album_id) is None:
+            raise AlbumNotFound()
+        if not cascade and await self.repository.album_has_songs(album_id):
+            raise AlbumHasSongs()
+
+        async def change() -> None:
+            await self.repository.delete_album_songs([album_id])
+            await self.repository.delete_albums([album_id])
+
+        await self._commit(change)
+
+    # -- songs
+
+    async def _require_album(self, album_id: uuid.UUID) -> Album:
+        album = await self.repository.album_exists(album_id)
+        if album is None:
+            raise InvalidReference("album_id", "No album with this id.")
+        return album
+
+    async def _require_artists(self, artist_ids: list[uuid.UUID]) -> None:
+        missing = await self.repository.missing_artists(artist_ids)
+        if missing:
+            raise InvalidReference("artist_ids", f"No artist with the id {missing[0]}.")
+
+    async def create_song(self, body: schemas.SongCreate) -> schemas.Song:
+        album = await self._require_album(body.album_id)
+        artist_ids = body.artist_ids or [album.artist_id]
+        await self._require_artists(artist_ids)
+        track = body.track_number or await self.repository.next_track_number(
+            album.id, body.disc_number
+        )
+        song = Song(
+            title=body.title,
+            album_id=album.id,
+            duration_ms=body.duration_ms,
+            track_number=track,
+            disc_number=body.disc_number,
+            explicit=body.explicit,
+            isrc=body.isrc,
+        )
+
+        async def change() -> None:
+            await self.repository.add(song)
+            await self.repository.set_credits(song.id, artist_ids)
+
+        await self._commit(change)
+        return await self.catalog.get_song(song.id)
+
+    async def update_song(self, song_id: uuid.UUID, body: schemas.SongUpdate) -> schemas.Song:
+        song = await self.repository.get_song(song_id)
+        if song is None:
+            raise SongNotFound()
+        changes = body.model_dump(exclude_unset=True)
+        artist_ids = changes.pop("artist_ids", None)
+        if "album_id" in changes:
+            await self._require_album(changes["album_id"])
+        if artist_ids is not None:
+            await self._require_artists(artist_ids)
+
+        async def change() -> None:
+            for field, value in changes.items():
+                setattr(song, field, value)
+            if artist_ids is not None:
+                await self.repository.set_credits(song_id, artist_ids)
+                song.updated_at = utc_now()  # new credits are a change of the song
+            await self.db.flush()
+
+        await self._commit(change)
+        self.db.expunge(song)
+        return await self.catalog.get_song(song_id)
+
+    async def delete_song(self, song_id: uuid.UUID) -> None:
+        if await self.repository.get_song(song_id) is None:
+            raise SongNotFound()
+
+        async def change() -> None:
+            await self.repository.delete_song(song_id)
+
+        await self._commit(change)

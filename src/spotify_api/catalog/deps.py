@@ -1,0 +1,35 @@
+"""Dependencies of the catalog's routes: services, pagers, and the curation scope."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+
+from spotify_api.auth.deps import get_auth_session
+from spotify_api.auth.scopes import CATALOG_WRITE
+from spotify_api.auth.sessions import AuthSession
+from spotify_api.catalog.curation import CurationService
+from spotify_api.catalog.service import CatalogService
+from spotify_api.core.cache import CatalogCache
+from spotify_api.core.db import DbSession
+from spotify_api.core.paging import CursorCodec, Pager, PageRequest, SortKey, page_request
+
+
+def get_catalog_service(db: DbSession) -> CatalogService:
+    return CatalogService(db)
+
+
+def get_curation_service(db: DbSession, cache: CatalogCache) -> CurationService:
+    return CurationService(db, cache)
+
+
+CatalogServiceDep = Annotated[CatalogService, Depends(get_catalog_service)]
+CurationServiceDep = Annotated[CurationService, Depends(get_curation_service)]
+Curator = Annotated[AuthSession, Security(get_auth_session, scopes=[CATALOG_WRITE])]
+PageRequestDep = Annotated[PageRequest, Depends(page_request)]
+
+
+def make_pager(request: Request, page: PageRequest, sort: SortKey, **filters: object) -> Pager:
+    codec = CursorCodec(request.app.state.settings.secret_key.get_secret_value())
+    return Pager(codec, request.url.path, sort, filters, page)

@@ -1,0 +1,130 @@
+"""HTTP for artists: browsing (cached, no token) and curating (`catalog:write`)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from spotify_api.catalog import schemas
+from spotify_api.catalog.deps import (
+    CatalogServiceDep,
+    CurationServiceDep,
+    Curator,
+    PageRequestDep,
+    make_pager,
+)
+from spotify_api.catalog.errors import ArtistHasAlbums, ArtistHasSongs, ArtistNotFound
+from spotify_api.catalog.routes.common import (
+    CascadeParam,
+    IfNoneMatch,
+    SearchParam,
+    cached_read_responses,
+    search_text,
+)
+from spotify_api.catalog.service import ARTIST_SORTS
+from spotify_api.core.cache import CatalogCache
+from spotify_api.core.problems import problem_responses
+
+router = APIRouter(tags=["Artists"])
+
+ArtistSort = Annotated[
+    Literal["name", "-name", "created_at", "-created_at"],
+    Query(description="Order of the list; `-` for descending."),
+]
+
+
+@router.get(
+    "/artists",
+    operation_id="listArtists",
+    summary="List artists",
+    description="A page of artists. Follow `next` to page on: it carries a signed cursor.",
+    response_model=schemas.ArtistPage,
+    responses=cached_read_responses(paged=True),
+)
+async def list_artists(
+    request: Request,
+    cache: CatalogCache,
+    service: CatalogServiceDep,
+    page: PageRequestDep,
+    if_none_match: IfNoneMatch = None,
+    q: SearchParam = None,
+    sort: ArtistSort = "name",
+) -> Response:
+    q = search_text(q)
+    pager = make_pager(request, page, ARTIST_SORTS[sort], q=q)
+
+    async def render() -> bytes:
+        return (await service.list_artists(pager, q)).model_dump_json().encode()
+
+    return await cache.respond(request, render)
+
+
+@router.get(
+    "/artists/{artist_id}",
+    operation_id="getArtist",
+    summary="Get an artist with their albums",
+    description="The albums come newest release first.",
+    response_model=schemas.ArtistDetail,
+    responses={**cached_read_responses(paged=False), **problem_responses(ArtistNotFound)},
+)
+async def get_artist(
+    artist_id: uuid.UUID,
+    request: Request,
+    cache: CatalogCache,
+    service: CatalogServiceDep,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    async def render() -> bytes:
+        return (await service.get_artist(artist_id)).model_dump_json().encode()
+
+    return await cache.respond(request, render)
+
+
+@router.post(
+    "/artists",
+    operation_id="createArtist",
+    summary="Add an artist",
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.Artist,
+)
+async def create_artist(
+    body: schemas.ArtistCreate, response: Response, service: CurationServiceDep, _: Curator
+) -> schemas.Artist:
+    artist = await service.create_artist(body)
+    response.headers["Location"] = f"/artists/{artist.id}"
+    return artist
+
+
+@router.patch(
+    "/artists/{artist_id}",
+    operation_id="updateArtist",
+    summary="Change an artist",
+    description="Send any subset of the fields; the others stay as they are.",
+    response_model=schemas.Artist,
+    responses=problem_responses(ArtistNotFound),
+)
+async def update_artist(
+    artist_id: uuid.UUID, body: schemas.ArtistUpdate, service: CurationServiceDep, _: Curator
+) -> schemas.Artist:
+    return await service.update_artist(artist_id, body)
+
+
+@router.delete(
+    "/artists/{artist_id}",
+    operation_id="deleteArtist",
+    summary="Delete an artist",
+    description=(
+        "409 `artist_has_albums` while they have albums, and `artist_has_songs` while they are "
+        "credited on other artists' songs, unless `cascade=true`: then their albums and those "
+        "albums' songs are deleted too, and their credits removed (a song left with no artist "
+        "keeps its album's artist)."
+    ),
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(ArtistNotFound, ArtistHasAlbums, ArtistHasSongs),
+)
+async def delete_artist(
+    artist_id: uuid.UUID, service: CurationServiceDep, _: Curator, cascade: CascadeParam = False
+) -> None:
+    await service.delete_artist(artist_id, cascade)

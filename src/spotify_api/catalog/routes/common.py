@@ -1,0 +1,45 @@
+"""What the catalog's routes share: documented cache behaviour, query parameters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Header, Query
+
+from spotify_api.core.paging import InvalidCursor
+from spotify_api.core.problems import problem_responses
+
+SearchParam = Annotated[
+    str | None,
+    Query(max_length=100, description="Case-insensitive match on part of the title or name."),
+]
+CascadeParam = Annotated[
+    bool, Query(description="Also delete what depends on it, instead of answering 409.")
+]
+IfNoneMatch = Annotated[
+    str | None,
+    Header(
+        description="An ETag from an earlier answer: 304 with no body if nothing changed.",
+        max_length=1024,
+    ),
+]
+
+_CACHE_HEADERS = {
+    "ETag": {"description": "A strong validator of the body.", "schema": {"type": "string"}},
+    "Cache-Control": {"description": "`public, max-age=…`", "schema": {"type": "string"}},
+}
+
+
+def cached_read_responses(*, paged: bool) -> dict[int | str, dict[str, Any]]:
+    """The responses of a cached catalog read, for the spec."""
+    responses = problem_responses(InvalidCursor) if paged else {}
+    responses[200] = {"headers": _CACHE_HEADERS}
+    responses[304] = {
+        "description": "Not Modified: the `If-None-Match` ETag is current.",
+        "headers": _CACHE_HEADERS,
+    }
+    return responses
+
+
+def search_text(q: str | None) -> str | None:
+    return (q or "").strip() or None

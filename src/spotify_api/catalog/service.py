@@ -1,0 +1,139 @@
+"""Browsing the catalog: pages and details, shaped as the contract says."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from spotify_api.catalog import schemas
+from spotify_api.catalog.errors import AlbumNotFound, ArtistNotFound, SongNotFound
+from spotify_api.catalog.models import Album, Artist, Song
+from spotify_api.catalog.repository import CatalogRepository, PageRows
+from spotify_api.core.paging import Pager, SortKey
+
+SONG_SORTS = {
+    "title": SortKey("title", Song.title, Song.id, False),
+    "-title": SortKey("-title", Song.title, Song.id, True),
+    "created_at": SortKey("created_at", Song.created_at, Song.id, False),
+    "-created_at": SortKey("-created_at", Song.created_at, Song.id, True),
+}
+ALBUM_SORTS = {
+    "title": SortKey("title", Album.title, Album.id, False),
+    "-title": SortKey("-title", Album.title, Album.id, True),
+    "created_at": SortKey("created_at", Album.created_at, Album.id, False),
+    "-created_at": SortKey("-created_at", Album.created_at, Album.id, True),
+}
+ARTIST_SORTS = {
+    "name": SortKey("name", Artist.name, Artist.id, False),
+    "-name": SortKey("-name", Artist.name, Artist.id, True),
+    "created_at": SortKey("created_at", Artist.created_at, Artist.id, False),
+    "-created_at": SortKey("-created_at", Artist.created_at, Artist.id, True),
+}
+
+
+def song_view(song: Song) -> schemas.Song:
+    return schemas.Song(
+        id=song.id,
+        title=song.title,
+        duration_ms=song.duration_ms,
+        track_number=song.track_number,
+        disc_number=song.disc_number,
+        explicit=song.explicit,
+        isrc=song.isrc,
+        album=schemas.AlbumRef(id=song.album.id, title=song.album.title),
+        artists=[
+            schemas.ArtistRef(id=credit.artist.id, name=credit.artist.name)
+            for credit in song.credits
+        ],
+        created_at=song.created_at,
+        updated_at=song.updated_at,
+    )
+
+
+def album_view(album: Album, total_songs: int) -> schemas.Album:
+    return schemas.Album(
+        id=album.id,
+        title=album.title,
+        album_type=album.album_type,
+        release_date=album.release_date,
+        cover_url=album.cover_url,
+        artist=schemas.ArtistRef(id=album.artist.id, name=album.artist.name),
+        total_songs=total_songs,
+        created_at=album.created_at,
+        updated_at=album.updated_at,
+    )
+
+
+def artist_view(artist: Artist) -> schemas.Artist:
+    return schemas.Artist.model_validate(artist)
+
+
+def _links(pager: Pager, page: PageRows, rows: list[Any]) -> dict[str, Any]:
+    keys = [pager.sort.key_of(row) for row in rows]
+    next_link, previous_link = pager.links(
+        keys, page.offset, page.has_next, page.has_previous, pager.sort.name
+    )
+    return {
+        "total": page.total,
+        "limit": pager.request.limit,
+        "offset": page.offset,
+        "next": next_link,
+        "previous": previous_link,
+    }
+
+
+class CatalogService:
+    def __init__(self, db: AsyncSession) -> None:
+        self.repository = CatalogRepository(db)
+
+    async def list_songs(
+        self,
+        pager: Pager,
+        q: str | None,
+        artist_id: uuid.UUID | None,
+        album_id: uuid.UUID | None,
+    ) -> schemas.SongPage:
+        page = await self.repository.list_songs(pager, q, artist_id, album_id)
+        items = [song_view(song) for song in page.rows]
+        return schemas.SongPage(items=items, **_links(pager, page, page.rows))
+
+    async def get_song(self, song_id: uuid.UUID) -> schemas.Song:
+        song = await self.repository.get_song(song_id)
+        if song is None:
+            raise SongNotFound()
+        return song_view(song)
+
+    async def list_albums(
+        self, pager: Pager, q: str | None, artist_id: uuid.UUID | None
+    ) -> schemas.AlbumPage:
+        page = await self.repository.list_albums(pager, q, artist_id)
+        items = [album_view(album, total) for album, total in page.rows]
+        albums = [album for album, _ in page.rows]
+        return schemas.AlbumPage(items=items, **_links(pager, page, albums))
+
+    async def get_album(self, album_id: uuid.UUID) -> schemas.AlbumDetail:
+        found = await self.repository.get_album(album_id)
+        if found is None:
+            raise AlbumNotFound()
+        album, total = found
+        songs = await self.repository.album_songs(album_id)
+        return schemas.AlbumDetail(
+            **album_view(album, total).model_dump(), songs=[song_view(song) for song in songs]
+        )
+
+    async def list_artists(self, pager: Pager, q: str | None) -> schemas.ArtistPage:
+        page = await self.repository.list_artists(pager, q)
+        items = [artist_view(artist) for artist in page.rows]
+        return schemas.ArtistPage(items=items, **_links(pager, page, page.rows))
+
+    async def get_artist(self, artist_id: uuid.UUID) -> schemas.ArtistDetail:
+        artist = await self.repository.get_artist(artist_id)
+        if artist is None:
+            raise ArtistNotFound()
+        albums = await self.repository.artist_albums(artist_id)
+        return schemas.ArtistDetail(
+            **artist_view(artist).model_dump(),
+            albums=[album_view(album, total) for album, total in albums],
+        )
