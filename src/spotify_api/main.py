@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 
 from spotify_api import __version__
 from spotify_api.auth.router import router as auth_router
@@ -18,7 +17,11 @@ from spotify_api.catalog.router import router as catalog_router
 from spotify_api.core.db import create_engine, create_sessionmaker
 from spotify_api.core.errors import install_error_handlers
 from spotify_api.core.logging import configure_logging
-from spotify_api.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from spotify_api.core.middleware import (
+    BodySizeLimitMiddleware,
+    ProblemCORSMiddleware,
+    RequestContextMiddleware,
+)
 from spotify_api.core.openapi import install_openapi
 from spotify_api.core.redis import create_cache_redis, create_redis
 from spotify_api.core.security import PasswordHasher
@@ -67,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         middleware.append(
             Middleware(
-                CORSMiddleware,
+                ProblemCORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST", "PATCH", "DELETE"],
                 allow_headers=[

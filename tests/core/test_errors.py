@@ -218,7 +218,8 @@ async def test_another_origin_gets_no_allow_origin(client: httpx.AsyncClient, or
     simple_response = await client.get("/health", headers={"Origin": origin})
     for response in (preflight_response, simple_response):
         assert "access-control-allow-origin" not in response.headers
-    assert preflight_response.status_code != 200
+    problem = assert_problem(preflight_response, 400, "cors_rejected")
+    assert "origin" in problem["detail"]
 
 
 async def test_cors_never_answers_with_a_wildcard(client: httpx.AsyncClient) -> None:

@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: request ids, the access log, metrics, the last-resort 500, body limits."""
+"""ASGI middleware: request ids, the access log, metrics, the last-resort 500, body limits, CORS."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from contextvars import ContextVar
 
 from fastapi import HTTPException
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spotify_api.core.errors import PROBLEM_MEDIA_TYPE, InternalError, problem_body
@@ -151,3 +153,21 @@ class BodySizeLimitMiddleware:
             return message
 
         await self.app(scope, receive if declared == "0" else counting_receive, send)
+
+
+class ProblemCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered as problem+json like every error."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        detail = bytes(response.body).decode() + "."
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        headers.pop("content-type", None)
+        return JSONResponse(
+            problem_body(response.status_code, "cors_rejected", detail, None),
+            status_code=response.status_code,
+            headers=headers,
+            media_type=PROBLEM_MEDIA_TYPE,
+        )
