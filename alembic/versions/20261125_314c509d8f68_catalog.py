@@ -99,9 +99,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "duration_ms > 0 AND duration_ms <= 86400000", name=op.f("ck_songs_duration_range")
         ),
-        sa.CheckConstraint(
-            "isrc IS NULL OR length(isrc) = 12", name=op.f("ck_songs_isrc_length")
-        ),
+        sa.CheckConstraint("isrc IS NULL OR length(isrc) = 12", name=op.f("ck_songs_isrc_length")),
         sa.CheckConstraint("length(title) > 0", name=op.f("ck_songs_title_not_empty")),
         sa.CheckConstraint("track_number >= 1", name=op.f("ck_songs_track_number_positive")),
         sa.ForeignKeyConstraint(
@@ -135,9 +133,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("song_id", "position", name=op.f("pk_song_artists")),
-        sa.UniqueConstraint(
-            "song_id", "artist_id", name=op.f("uq_song_artists_song_id_artist_id")
-        ),
+        sa.UniqueConstraint("song_id", "artist_id", name=op.f("uq_song_artists_song_id_artist_id")),
     )
     op.create_index("ix_song_artists_artist_id", "song_artists", ["artist_id"])
 
