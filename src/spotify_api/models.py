@@ -2,6 +2,16 @@
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
 from spotify_api.core.db import Base
+from spotify_api.playlists.models import Playlist, PlaylistItem
 from spotify_api.users.models import User
 
-__all__ = ["Album", "Artist", "Base", "Song", "SongArtist", "User"]
+__all__ = [
+    "Album",
+    "Artist",
+    "Base",
+    "Playlist",
+    "PlaylistItem",
+    "Song",
+    "SongArtist",
+    "User",
+]
