@@ -1,4 +1,4 @@
-"""The `spotify-api` command: serve, migrate, create-admin, openapi."""
+"""The `spotify-api` command: serve, migrate, create-admin, seed-demo, openapi."""
 
 from __future__ import annotations
 
@@ -8,12 +8,17 @@ import json
 import os
 import secrets
 import sys
+import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter, ValidationError
 
 from spotify_api.auth.schemas import Email, Password, Username
 from spotify_api.settings import Settings
+
+if TYPE_CHECKING:
+    from spotify_api.catalog.seed import SeedPlan, SeedSummary
 
 
 def _prepare_embedded_database(settings: Settings) -> None:
@@ -39,6 +44,8 @@ def serve(args: argparse.Namespace) -> int:
         # Workers must agree on the key that signs cursors; one made here is shared by all.
         os.environ["SECRET_KEY"] = secrets.token_urlsafe(32)
     _prepare_embedded_database(settings)
+    if settings.is_sqlite and not args.no_demo:
+        asyncio.run(_seed_first_run(settings))
     uvicorn.run(
         "spotify_api.main:create_default_app",
         factory=True,
@@ -112,6 +119,94 @@ async def _ensure_admin(
         await engine.dispose()
 
 
+async def _seed_first_run(settings: Settings) -> None:
+    """An empty embedded catalog gets a small demo catalog, so that a newcomer sees data."""
+    from spotify_api.catalog.seed import DEMO_PLAN, CatalogNotEmptyError, catalog_is_empty
+    from spotify_api.catalog.seed import seed_demo as fill
+    from spotify_api.core.db import create_engine
+
+    engine = create_engine(settings)
+    try:
+        if not await catalog_is_empty(engine):
+            return
+        summary = await fill(engine, DEMO_PLAN)
+    except CatalogNotEmptyError:
+        return
+    finally:
+        await engine.dispose()
+    await _invalidate_catalog_cache(settings)
+    print(
+        f"The catalog was empty: added a demo catalog of {_counts(summary)} "
+        "(serve --no-demo skips this; seed-demo makes bigger ones)."
+    )
+
+
+def seed_demo(args: argparse.Namespace) -> int:
+    from spotify_api.catalog.seed import PlanError, plan_for
+
+    try:
+        plan = plan_for(
+            args.songs, args.artists, args.albums_per_artist, args.songs_per_album, args.seed
+        )
+    except PlanError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    settings = Settings()
+    _prepare_embedded_database(settings)
+    return asyncio.run(_seed_demo(settings, plan))
+
+
+async def _seed_demo(settings: Settings, plan: SeedPlan) -> int:
+    from spotify_api.catalog.seed import CatalogNotEmptyError
+    from spotify_api.catalog.seed import seed_demo as fill
+    from spotify_api.core.db import create_engine
+
+    engine = create_engine(settings)
+    started = time.perf_counter()
+    try:
+        summary = await fill(engine, plan)
+    except CatalogNotEmptyError:
+        print(
+            "error: the catalog already has artists; seed-demo only fills an empty catalog, "
+            "and changed nothing.",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        await engine.dispose()
+    elapsed = time.perf_counter() - started
+    await _invalidate_catalog_cache(settings)
+    print(f"seeded {_counts(summary)} in {elapsed:.1f} s (seed {plan.seed})")
+    return 0
+
+
+def _counts(summary: SeedSummary) -> str:
+    return (
+        f"{summary.artists:,} artists, {summary.albums:,} albums, {summary.songs:,} songs "
+        f"and {summary.credits:,} song credits"
+    )
+
+
+async def _invalidate_catalog_cache(settings: Settings) -> None:
+    """Cached catalog responses predate the new rows: make them obsolete."""
+    from redis.exceptions import RedisError
+
+    from spotify_api.core.cache import invalidate_catalog
+    from spotify_api.core.redis import create_redis
+
+    redis = create_redis(settings)
+    try:
+        await invalidate_catalog(redis)
+    except (RedisError, OSError) as error:
+        print(
+            f"warning: could not invalidate the catalog cache ({error!r}); cached responses "
+            f"may be stale for up to {settings.cache_ttl_seconds} s.",
+            file=sys.stderr,
+        )
+    finally:
+        await redis.aclose()
+
+
 def openapi(args: argparse.Namespace) -> int:
     from spotify_api.main import create_app
 
@@ -134,6 +229,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=5000)
     run.add_argument("--workers", type=int, default=1)
     run.add_argument("--reload", action="store_true", help="restart on code changes (dev)")
+    run.add_argument(
+        "--no-demo",
+        action="store_true",
+        help="on the embedded database, do not add a demo catalog when the catalog is empty",
+    )
     run.set_defaults(handler=serve)
 
     mig = commands.add_parser("migrate", help="upgrade the database schema (or downgrade it)")
@@ -146,6 +246,19 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--email", required=True)
     admin.add_argument("--password", required=True)
     admin.set_defaults(handler=create_admin)
+
+    seed = commands.add_parser(
+        "seed-demo",
+        help="fill an empty catalog with a deterministic demo catalog",
+        description="Fill an EMPTY catalog with realistic-looking, deterministic demo data. "
+        "--songs alone picks ~12 songs an album and ~4 albums an artist; explicit options win.",
+    )
+    seed.add_argument("--songs", type=int, metavar="N", help="songs in all (default 10,000)")
+    seed.add_argument("--artists", type=int, metavar="N")
+    seed.add_argument("--albums-per-artist", type=int, metavar="N")
+    seed.add_argument("--songs-per-album", type=int, metavar="N")
+    seed.add_argument("--seed", type=int, default=0, metavar="S", help="same seed, same rows")
+    seed.set_defaults(handler=seed_demo)
 
     spec = commands.add_parser("openapi", help="print the OpenAPI spec as JSON")
     spec.add_argument("--output", "-o", help="write to this file instead of stdout")
