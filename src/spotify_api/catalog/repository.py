@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, exists, func, insert, select, update
@@ -12,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
-from spotify_api.core.paging import Pager
+from spotify_api.core.db import utc_now
+from spotify_api.core.paging import Pager, PageRows, fetch_page
 
 SONG_LOADING = (
     joinedload(Song.album).load_only(Album.id, Album.title),
@@ -26,27 +26,12 @@ def contains(column: Any, text: str) -> ColumnElement[bool]:
     return column.ilike(f"%{escaped}%", escape="\\")  # type: ignore[no-any-return]
 
 
-@dataclass(frozen=True, slots=True)
-class PageRows:
-    rows: list[Any]
-    total: int
-    offset: int
-    has_next: bool
-    has_previous: bool
-
-
 class CatalogRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def _page(self, query: Select[Any], pager: Pager, unique: bool = False) -> PageRows:
-        position = pager.position()
-        result = await self.session.execute(pager.apply(query, position))
-        rows: Sequence[Any] = result.unique().all() if unique else result.all()
-        items, offset, has_next, has_previous = pager.page_items(rows, position)
-        counted = query.order_by(None).with_only_columns(func.count()).options()
-        total = await self.session.scalar(counted.select_from(query.get_final_froms()[0]))
-        return PageRows(items, total or 0, offset, has_next, has_previous)
+    async def _page(self, query: Select[Any], pager: Pager) -> PageRows:
+        return await fetch_page(self.session, query, pager)
 
     # -- songs
 
@@ -73,7 +58,10 @@ class CatalogRepository:
         album_id: uuid.UUID | None = None,
     ) -> PageRows:
         page = await self._page(self._songs_query(q, artist_id, album_id), pager)
-        return PageRows([row[0] for row in page.rows], *_rest(page))
+        return page.first_column()
+
+    async def song_exists(self, song_id: uuid.UUID) -> bool:
+        return bool(await self.session.scalar(select(exists().where(Song.id == song_id))))
 
     async def get_song(self, song_id: uuid.UUID) -> Song | None:
         query = select(Song).options(*SONG_LOADING).where(Song.id == song_id)
@@ -130,7 +118,7 @@ class CatalogRepository:
         self, pager: Pager, q: str | None = None, artist_id: uuid.UUID | None = None
     ) -> PageRows:
         page = await self._page(self._albums_query(q, artist_id), pager)
-        return PageRows([tuple(row) for row in page.rows], *_rest(page))
+        return page.tuples()
 
     async def get_album(self, album_id: uuid.UUID) -> tuple[Album, int] | None:
         row = (
@@ -167,7 +155,7 @@ class CatalogRepository:
 
     async def list_artists(self, pager: Pager, q: str | None = None) -> PageRows:
         page = await self._page(self._artists_query(q), pager)
-        return PageRows([row[0] for row in page.rows], *_rest(page))
+        return page.first_column()
 
     async def get_artist(self, artist_id: uuid.UUID) -> Artist | None:
         return await self.session.get(Artist, artist_id)
@@ -206,7 +194,9 @@ class CatalogRepository:
                 [{"song_id": song, "position": 0, "artist_id": artist} for song, artist in rows],
             )
         await self.session.execute(
-            update(Song).where(Song.id.in_(song_ids)).values(updated_at=func.current_timestamp())
+            # The application's clock, as every other write uses: SQLite's CURRENT_TIMESTAMP has
+            # whole seconds, in another text format, so the song would seem changed before it was.
+            update(Song).where(Song.id.in_(song_ids)).values(updated_at=utc_now())
         )
 
     async def delete_artist(self, artist_id: uuid.UUID) -> None:
@@ -218,7 +208,3 @@ class CatalogRepository:
     async def add(self, row: Any) -> None:
         self.session.add(row)
         await self.session.flush()
-
-
-def _rest(page: PageRows) -> tuple[int, int, bool, bool]:
-    return page.total, page.offset, page.has_next, page.has_previous

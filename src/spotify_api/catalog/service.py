@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.catalog import schemas
 from spotify_api.catalog.errors import AlbumNotFound, ArtistNotFound, SongNotFound
 from spotify_api.catalog.models import Album, Artist, Song
-from spotify_api.catalog.repository import CatalogRepository, PageRows
+from spotify_api.catalog.repository import CatalogRepository
 from spotify_api.core.paging import Pager, SortKey
 
 SONG_SORTS = {
@@ -70,20 +69,6 @@ def artist_view(artist: Artist) -> schemas.Artist:
     return schemas.Artist.model_validate(artist)
 
 
-def _links(pager: Pager, page: PageRows, rows: list[Any]) -> dict[str, Any]:
-    keys = [pager.sort.key_of(row) for row in rows]
-    next_link, previous_link = pager.links(
-        keys, page.offset, page.has_next, page.has_previous, pager.sort.name
-    )
-    return {
-        "total": page.total,
-        "limit": pager.request.limit,
-        "offset": page.offset,
-        "next": next_link,
-        "previous": previous_link,
-    }
-
-
 class CatalogService:
     def __init__(self, db: AsyncSession) -> None:
         self.repository = CatalogRepository(db)
@@ -97,7 +82,7 @@ class CatalogService:
     ) -> schemas.SongPage:
         page = await self.repository.list_songs(pager, q, artist_id, album_id)
         items = [song_view(song) for song in page.rows]
-        return schemas.SongPage(items=items, **_links(pager, page, page.rows))
+        return schemas.SongPage(items=items, **pager.page_fields(page, page.rows))
 
     async def get_song(self, song_id: uuid.UUID) -> schemas.Song:
         song = await self.repository.get_song(song_id)
@@ -111,7 +96,7 @@ class CatalogService:
         page = await self.repository.list_albums(pager, q, artist_id)
         items = [album_view(album, total) for album, total in page.rows]
         albums = [album for album, _ in page.rows]
-        return schemas.AlbumPage(items=items, **_links(pager, page, albums))
+        return schemas.AlbumPage(items=items, **pager.page_fields(page, albums))
 
     async def get_album(self, album_id: uuid.UUID) -> schemas.AlbumDetail:
         found = await self.repository.get_album(album_id)
@@ -126,7 +111,7 @@ class CatalogService:
     async def list_artists(self, pager: Pager, q: str | None) -> schemas.ArtistPage:
         page = await self.repository.list_artists(pager, q)
         items = [artist_view(artist) for artist in page.rows]
-        return schemas.ArtistPage(items=items, **_links(pager, page, page.rows))
+        return schemas.ArtistPage(items=items, **pager.page_fields(page, page.rows))
 
     async def get_artist(self, artist_id: uuid.UUID) -> schemas.ArtistDetail:
         artist = await self.repository.get_artist(artist_id)

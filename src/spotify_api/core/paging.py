@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
@@ -18,7 +18,8 @@ from urllib.parse import urlencode
 from fastapi import Query
 from jose import jws
 from jose.exceptions import JOSEError
-from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy import ColumnElement, Select, and_, func, or_
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.core.errors import BadRequest
 
@@ -150,6 +151,33 @@ def _link(path: str, params: Mapping[str, Any]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class PageRows:
+    """The rows of one page, in list order, and where the page stands in the whole list."""
+
+    rows: list[Any]
+    total: int
+    offset: int
+    has_next: bool
+    has_previous: bool
+
+    def first_column(self) -> PageRows:
+        return replace(self, rows=[row[0] for row in self.rows])
+
+    def tuples(self) -> PageRows:
+        return replace(self, rows=[tuple(row) for row in self.rows])
+
+
+async def fetch_page(session: AsyncSession, query: Select[Any], pager: Pager) -> PageRows:
+    """One page of `query` and the size of the whole list: two queries, however deep."""
+    position = pager.position()
+    rows = (await session.execute(pager.apply(query, position))).all()
+    items, offset, has_next, has_previous = pager.page_items(rows, position)
+    counted = query.order_by(None).with_only_columns(func.count())
+    total = await session.scalar(counted.select_from(query.get_final_froms()[0]))
+    return PageRows(items, total or 0, offset, has_next, has_previous)
+
+
+@dataclass(frozen=True, slots=True)
 class Pager:
     """Pages one list: applies a page request to a query, then builds the links."""
 
@@ -159,10 +187,15 @@ class Pager:
     filters: Mapping[str, Any]
     request: PageRequest
 
+    @property
+    def list_identity(self) -> str:
+        """What a cursor belongs to: this list and this order (its filters are added apart)."""
+        return f"{self.path} {self.sort.name}"
+
     def position(self) -> Position | None:
         if self.request.cursor is None:
             return None
-        return self.codec.decode(self.request.cursor, self.sort.name, self.filters)
+        return self.codec.decode(self.request.cursor, self.list_identity, self.filters)
 
     def apply(self, query: Select[Any], position: Position | None) -> Select[Any]:
         """The query restricted to this page (one extra row tells whether more follow)."""
@@ -189,6 +222,20 @@ class Pager:
             return items, offset, True, more
         return items, position.offset, more, True
 
+    def page_fields(self, page: PageRows, sorted_rows: Sequence[Any]) -> dict[str, Any]:
+        """The paging object's fields for a page; `sorted_rows` are the rows of its sort key."""
+        keys = [self.sort.key_of(row) for row in sorted_rows]
+        next_link, previous_link = self.links(
+            keys, page.offset, page.has_next, page.has_previous, self.sort.name
+        )
+        return {
+            "total": page.total,
+            "limit": self.request.limit,
+            "offset": page.offset,
+            "next": next_link,
+            "previous": previous_link,
+        }
+
     def links(
         self,
         keys: Sequence[tuple[Any, Any]],
@@ -203,7 +250,7 @@ class Pager:
         if has_next and keys:
             key, row_id = keys[-1]
             cursor = self.codec.encode(
-                self.sort.name,
+                self.list_identity,
                 self.filters,
                 Position(key, str(row_id), offset + len(keys), False),
             )
@@ -212,7 +259,7 @@ class Pager:
             if keys:
                 key, row_id = keys[0]
                 cursor = self.codec.encode(
-                    self.sort.name, self.filters, Position(key, str(row_id), offset, True)
+                    self.list_identity, self.filters, Position(key, str(row_id), offset, True)
                 )
                 previous_link = _link(self.path, {**params, "cursor": cursor})
             else:
