@@ -26,7 +26,6 @@ def upgrade() -> None:
         sa.Column("public", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("snapshot_id", sa.String(length=32), nullable=False),
         sa.Column("total_songs", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("duration_ms", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -43,7 +42,6 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "total_songs BETWEEN 0 AND 10000", name=op.f("ck_playlists_total_songs_range")
         ),
-        sa.CheckConstraint("duration_ms >= 0", name=op.f("ck_playlists_duration_not_negative")),
         sa.ForeignKeyConstraint(
             ["owner_id"],
             ["users.id"],

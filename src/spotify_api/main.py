@@ -26,6 +26,7 @@ from spotify_api.core.openapi import install_openapi
 from spotify_api.core.redis import create_cache_redis, create_redis
 from spotify_api.core.security import PasswordHasher
 from spotify_api.ops.router import router as ops_router
+from spotify_api.playlists.router import router as playlists_router
 from spotify_api.settings import Settings
 from spotify_api.users.router import router as users_router
 
@@ -43,6 +44,10 @@ TAGS = [
     {"name": "Songs", "description": "Browse songs; admins curate them (`catalog:write`)."},
     {"name": "Albums", "description": "Browse albums; admins curate them (`catalog:write`)."},
     {"name": "Artists", "description": "Browse artists; admins curate them (`catalog:write`)."},
+    {
+        "name": "Playlists",
+        "description": "Yours, and others' public ones (`playlists:read`, `playlists:write`).",
+    },
     {"name": "Users", "description": "User administration (`users:admin`)."},
     {"name": "Operations", "description": "Health, readiness and metrics."},
 ]
@@ -109,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(catalog_router)
+    app.include_router(playlists_router)
     app.include_router(users_router)
     app.include_router(ops_router)
     install_openapi(app, extra_schemas=(LoginRequest, LoginForm))

@@ -1,5 +1,6 @@
 """Curating the catalog (scope `catalog:write`): create, change and delete artists, albums, songs.
 
+A song that leaves the catalog leaves every playlist that held it, in the same transaction.
 Every change invalidates the response cache twice: before the commit, so that a Redis that
 cannot be reached stops the write before anything changed; and after it, so that a read that
 cached the old rows in between (under the then-current version) is never served again.
@@ -12,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from pydantic import AnyUrl
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.catalog import schemas
@@ -29,6 +31,7 @@ from spotify_api.catalog.service import CatalogService, artist_view
 from spotify_api.core.cache import ResponseCache
 from spotify_api.core.db import utc_now
 from spotify_api.core.errors import InvalidReference
+from spotify_api.playlists.repository import PlaylistRepository
 
 T = TypeVar("T")
 
@@ -44,6 +47,7 @@ class CurationService:
         self.cache = cache
         self.repository = CatalogRepository(db)
         self.catalog = CatalogService(db)
+        self.playlists = PlaylistRepository(db)
 
     async def _commit(self, change: Callable[[], Awaitable[T]]) -> T:
         await self.cache.invalidate()
@@ -90,6 +94,9 @@ class CurationService:
 
         async def change() -> None:
             if album_ids:
+                await self.playlists.remove_songs_everywhere(
+                    select(Song.id).where(Song.album_id.in_(album_ids))
+                )
                 await self.repository.delete_album_songs(album_ids)
             await self.repository.remove_artist_credits(artist_id)
             await self.repository.delete_albums(album_ids)
@@ -141,6 +148,9 @@ class CurationService:
             raise AlbumHasSongs()
 
         async def change() -> None:
+            await self.playlists.remove_songs_everywhere(
+                select(Song.id).where(Song.album_id == album_id)
+            )
             await self.repository.delete_album_songs([album_id])
             await self.repository.delete_albums([album_id])
 
@@ -211,6 +221,7 @@ class CurationService:
             raise SongNotFound()
 
         async def change() -> None:
+            await self.playlists.remove_songs_everywhere(select(Song.id).where(Song.id == song_id))
             await self.repository.delete_song(song_id)
 
         await self._commit(change)

@@ -121,14 +121,19 @@ class ValidationFailed(Unprocessable):
     default_detail = "The request is not valid."
 
 
-class InvalidReference(ValidationFailed):
-    """A body names a row that does not exist: a 422 that says which field."""
+class InvalidField(ValidationFailed):
+    """A well-formed body field that is wrong in context: the 422 names it, as validation does."""
 
-    default_detail = "The request refers to something that does not exist."
+    def __init__(self, field: str, message: str, kind: str = "invalid") -> None:
+        super().__init__(f"{field}: {message}")
+        self.errors = [{"loc": ["body", field], "msg": message, "type": kind}]
+
+
+class InvalidReference(InvalidField):
+    """A body names a row that does not exist."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{message} ({field})")
-        self.errors = [{"loc": ["body", field], "msg": message, "type": "not_found"}]
+        super().__init__(field, message, "not_found")
 
 
 class RateLimited(DomainError):
@@ -178,10 +183,14 @@ def problem_response(
     )
 
 
+def domain_error_response(error: DomainError, request: Request) -> JSONResponse:
+    errors = getattr(error, "errors", None)
+    return problem_response(error, request, {"errors": errors} if errors is not None else None)
+
+
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    errors = getattr(exc, "errors", None)
-    return problem_response(exc, request, {"errors": errors} if errors is not None else None)
+    return domain_error_response(exc, request)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -1,8 +1,9 @@
 """Playlists and their items: a dense, ordered list of (position, song) per playlist.
 
 Positions are 0..n-1 with no gaps; the primary key (playlist_id, position) makes the database
-itself refuse two items at one position. The playlist row keeps its item count and total
-duration, changed in the same transaction as the items, and is the row that writers lock.
+itself refuse two items at one position. The playlist row keeps its item count, changed in the
+same transaction as the items, and is the row that writers lock. The total duration is summed
+when read: a song's duration may change after it was added.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, false
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spotify_api.core.db import Base, Timestamps, UtcDateTime, UuidPrimaryKey, utc_now
@@ -26,7 +27,6 @@ class Playlist(UuidPrimaryKey, Timestamps, Base):
     __table_args__ = (
         CheckConstraint("length(name) BETWEEN 1 AND 100", name="name_length"),
         CheckConstraint(f"total_songs BETWEEN 0 AND {MAX_ITEMS}", name="total_songs_range"),
-        CheckConstraint("duration_ms >= 0", name="duration_not_negative"),
         Index("ix_playlists_owner_created", "owner_id", "created_at", "id"),
     )
 
@@ -36,7 +36,6 @@ class Playlist(UuidPrimaryKey, Timestamps, Base):
     public: Mapped[bool] = mapped_column(default=False, server_default=false())
     snapshot_id: Mapped[str] = mapped_column(String(32))
     total_songs: Mapped[int] = mapped_column(Integer(), default=0, server_default="0")
-    duration_ms: Mapped[int] = mapped_column(BigInteger(), default=0, server_default="0")
 
     owner: Mapped[User] = relationship(lazy="raise")
 

@@ -1,0 +1,30 @@
+"""Dependencies of the playlist routes: the service and the playlist scopes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Security
+
+from spotify_api.auth.deps import get_auth_session
+from spotify_api.auth.scopes import PLAYLISTS_READ, PLAYLISTS_WRITE
+from spotify_api.auth.sessions import AuthSession
+from spotify_api.core.db import DbSession
+from spotify_api.playlists.service import PlaylistService
+
+
+def get_playlist_service(db: DbSession) -> PlaylistService:
+    return PlaylistService(db)
+
+
+PlaylistServiceDep = Annotated[PlaylistService, Depends(get_playlist_service)]
+Reader = Annotated[AuthSession, Security(get_auth_session, scopes=[PLAYLISTS_READ])]
+Writer = Annotated[AuthSession, Security(get_auth_session, scopes=[PLAYLISTS_WRITE])]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=256,
+        description='`"<snapshot_id>"`: refuse the change (412) if the playlist changed since.',
+    ),
+]

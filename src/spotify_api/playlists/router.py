@@ -1,0 +1,265 @@
+"""HTTP for playlists: the caller's own, anyone's public ones, and changes by their owner."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from pydantic import BaseModel
+
+from spotify_api.core.errors import DomainError
+from spotify_api.core.idempotency import (
+    REPLAYED_HEADER,
+    Idempotency,
+    IdempotencyKeyHeader,
+    IdempotencyKeyReused,
+    RequestInProgress,
+    run_idempotent,
+)
+from spotify_api.core.paging import CursorCodec, Pager, PageRequest, SortKey, page_request
+from spotify_api.core.problems import ResponsesDoc, problem_responses
+from spotify_api.playlists import schemas
+from spotify_api.playlists.deps import IfMatch, PlaylistServiceDep, Reader, Writer
+from spotify_api.playlists.errors import (
+    NotOwner,
+    PlaylistFull,
+    PlaylistNotFound,
+    SnapshotMismatch,
+    SongNotFound,
+    SongNotInPlaylist,
+)
+from spotify_api.playlists.models import Playlist
+
+router = APIRouter(tags=["Playlists"])
+
+NEWEST_FIRST = SortKey("-created_at", Playlist.created_at, Playlist.id, True)
+PageRequestDep = Annotated[PageRequest, Depends(page_request)]
+PRIVATE = "private, no-cache"
+
+CHANGE_ERRORS = (PlaylistNotFound, NotOwner, SnapshotMismatch)
+IDEMPOTENCY_ERRORS = (IdempotencyKeyReused, RequestInProgress)
+_REPLAYED = {
+    REPLAYED_HEADER: {
+        "description": "`true` when this is the stored answer to an earlier request.",
+        "schema": {"type": "string"},
+    }
+}
+
+
+def _idempotent_responses(success: int, *errors: type[DomainError]) -> ResponsesDoc:
+    responses = problem_responses(*IDEMPOTENCY_ERRORS, *errors)
+    responses[success] = {"headers": _REPLAYED}
+    return responses
+
+
+def _json(
+    model: BaseModel, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        model.model_dump_json(),
+        status_code=status_code,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+@router.get(
+    "/playlists",
+    operation_id="listPlaylists",
+    summary="List your playlists",
+    description="Your own playlists, newest first. Follow `next` to page on.",
+    response_model=schemas.PlaylistPage,
+)
+async def list_playlists(
+    request: Request, session: Reader, service: PlaylistServiceDep, page: PageRequestDep
+) -> Response:
+    codec = CursorCodec(request.app.state.settings.secret_key.get_secret_value())
+    pager = Pager(codec, request.url.path, NEWEST_FIRST, {}, page)
+    result = await service.list_own(session.user_id, pager)
+    return _json(result, headers={"Cache-Control": PRIVATE})
+
+
+@router.post(
+    "/playlists/create",
+    operation_id="createPlaylist",
+    summary="Create a playlist",
+    description="Private unless `public` is true. Send an `Idempotency-Key` to retry safely.",
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.Playlist,
+    responses=_idempotent_responses(201),
+)
+async def create_playlist(
+    body: schemas.PlaylistCreate,
+    request: Request,
+    session: Writer,
+    service: PlaylistServiceDep,
+    idempotency: Idempotency,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
+    async def handler() -> Response:
+        playlist = await service.create(session.user_id, body)
+        return _json(playlist, 201, {"Location": f"/playlists/{playlist.id}"})
+
+    return await run_idempotent(
+        idempotency, idempotency_key, str(session.user_id), request, _bytes(body), handler
+    )
+
+
+@router.get(
+    "/playlists/{playlist_id}",
+    operation_id="getPlaylist",
+    summary="Get a playlist",
+    description="Yours, or anyone's public one. The `ETag` is the snapshot id.",
+    response_model=schemas.Playlist,
+    responses=problem_responses(PlaylistNotFound),
+)
+async def get_playlist(
+    playlist_id: uuid.UUID, session: Reader, service: PlaylistServiceDep
+) -> Response:
+    playlist = await service.get(session.user_id, playlist_id)
+    headers = {"ETag": f'"{playlist.snapshot_id}"', "Cache-Control": PRIVATE}
+    return _json(playlist, headers=headers)
+
+
+@router.get(
+    "/playlists/{playlist_id}/songs",
+    operation_id="listPlaylistSongs",
+    summary="List a playlist's songs",
+    description="In playlist order, each with its full song. Follow `next` to page on.",
+    response_model=schemas.PlaylistItemPage,
+    responses=problem_responses(PlaylistNotFound),
+)
+async def list_playlist_songs(
+    playlist_id: uuid.UUID,
+    request: Request,
+    session: Reader,
+    service: PlaylistServiceDep,
+    page: PageRequestDep,
+) -> Response:
+    result = await service.items(session.user_id, playlist_id, page, request.url.path)
+    return _json(result, headers={"Cache-Control": PRIVATE})
+
+
+@router.post(
+    "/playlists/{playlist_id}/add-song",
+    operation_id="addSongToPlaylist",
+    summary="Add a song to a playlist",
+    description=(
+        "Appends, or inserts at `position` (0..length), moving later songs down. A song may "
+        "appear more than once; a playlist holds at most 10,000."
+    ),
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.SongAdded,
+    responses=_idempotent_responses(201, *CHANGE_ERRORS, SongNotFound, PlaylistFull),
+)
+async def add_song_to_playlist(
+    playlist_id: uuid.UUID,
+    body: schemas.AddSong,
+    request: Request,
+    session: Writer,
+    service: PlaylistServiceDep,
+    idempotency: Idempotency,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
+    async def handler() -> Response:
+        added = await service.add_song(session.user_id, playlist_id, body, if_match)
+        return _json(added, 201, {"ETag": f'"{added.snapshot_id}"'})
+
+    return await run_idempotent(
+        idempotency, idempotency_key, str(session.user_id), request, _bytes(body), handler
+    )
+
+
+@router.post(
+    "/playlists/{playlist_id}/remove-song",
+    operation_id="removeSongFromPlaylist",
+    summary="Remove a song from a playlist",
+    description="Every occurrence of the song, or only the one at `position`.",
+    response_model=schemas.SongsRemoved,
+    responses=_idempotent_responses(200, *CHANGE_ERRORS, SongNotInPlaylist),
+)
+async def remove_song_from_playlist(
+    playlist_id: uuid.UUID,
+    body: schemas.RemoveSong,
+    request: Request,
+    session: Writer,
+    service: PlaylistServiceDep,
+    idempotency: Idempotency,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
+    async def handler() -> Response:
+        removed = await service.remove_song(session.user_id, playlist_id, body, if_match)
+        return _json(removed, headers={"ETag": f'"{removed.snapshot_id}"'})
+
+    return await run_idempotent(
+        idempotency, idempotency_key, str(session.user_id), request, _bytes(body), handler
+    )
+
+
+@router.post(
+    "/playlists/{playlist_id}/reorder",
+    operation_id="reorderPlaylist",
+    summary="Move songs within a playlist",
+    description=(
+        "Moves `range_length` songs (default 1) starting at `range_start` to just before "
+        "`insert_before`, as Spotify's Web API does."
+    ),
+    response_model=schemas.Snapshot,
+    responses=_idempotent_responses(200, *CHANGE_ERRORS),
+)
+async def reorder_playlist(
+    playlist_id: uuid.UUID,
+    body: schemas.Reorder,
+    request: Request,
+    session: Writer,
+    service: PlaylistServiceDep,
+    idempotency: Idempotency,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
+    async def handler() -> Response:
+        snapshot = await service.reorder(session.user_id, playlist_id, body, if_match)
+        return _json(snapshot, headers={"ETag": f'"{snapshot.snapshot_id}"'})
+
+    return await run_idempotent(
+        idempotency, idempotency_key, str(session.user_id), request, _bytes(body), handler
+    )
+
+
+@router.patch(
+    "/playlists/{playlist_id}",
+    operation_id="updatePlaylist",
+    summary="Change a playlist's details",
+    description="Send any subset of `name`, `description` and `public`.",
+    response_model=schemas.Playlist,
+    responses=problem_responses(*CHANGE_ERRORS),
+)
+async def update_playlist(
+    playlist_id: uuid.UUID,
+    body: schemas.PlaylistUpdate,
+    session: Writer,
+    service: PlaylistServiceDep,
+    if_match: IfMatch = None,
+) -> Response:
+    playlist = await service.update(session.user_id, playlist_id, body, if_match)
+    return _json(playlist, headers={"ETag": f'"{playlist.snapshot_id}"'})
+
+
+@router.delete(
+    "/playlists/{playlist_id}",
+    operation_id="deletePlaylist",
+    summary="Delete a playlist",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(*CHANGE_ERRORS),
+)
+async def delete_playlist(
+    playlist_id: uuid.UUID, session: Writer, service: PlaylistServiceDep, if_match: IfMatch = None
+) -> None:
+    await service.delete(session.user_id, playlist_id, if_match)
+
+
+def _bytes(body: BaseModel) -> bytes:
+    return body.model_dump_json().encode()
