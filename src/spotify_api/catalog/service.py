@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,24 +13,19 @@ from spotify_api.catalog.models import Album, Artist, Song
 from spotify_api.catalog.repository import CatalogRepository
 from spotify_api.core.paging import Pager, SortKey
 
-SONG_SORTS = {
-    "title": SortKey("title", Song.title, Song.id, False),
-    "-title": SortKey("-title", Song.title, Song.id, True),
-    "created_at": SortKey("created_at", Song.created_at, Song.id, False),
-    "-created_at": SortKey("-created_at", Song.created_at, Song.id, True),
-}
-ALBUM_SORTS = {
-    "title": SortKey("title", Album.title, Album.id, False),
-    "-title": SortKey("-title", Album.title, Album.id, True),
-    "created_at": SortKey("created_at", Album.created_at, Album.id, False),
-    "-created_at": SortKey("-created_at", Album.created_at, Album.id, True),
-}
-ARTIST_SORTS = {
-    "name": SortKey("name", Artist.name, Artist.id, False),
-    "-name": SortKey("-name", Artist.name, Artist.id, True),
-    "created_at": SortKey("created_at", Artist.created_at, Artist.id, False),
-    "-created_at": SortKey("-created_at", Artist.created_at, Artist.id, True),
-}
+
+def _sorts(id_column: Any, **columns: Any) -> dict[str, SortKey]:
+    """Each column ascending under its name, and descending under `-name`."""
+    sorts = {}
+    for name, column in columns.items():
+        sorts[name] = SortKey(name, column, id_column, False)
+        sorts[f"-{name}"] = SortKey(f"-{name}", column, id_column, True)
+    return sorts
+
+
+SONG_SORTS = _sorts(Song.id, title=Song.title, created_at=Song.created_at)
+ALBUM_SORTS = _sorts(Album.id, title=Album.title, created_at=Album.created_at)
+ARTIST_SORTS = _sorts(Artist.id, name=Artist.name, created_at=Artist.created_at)
 
 
 def song_view(song: Song) -> schemas.Song:

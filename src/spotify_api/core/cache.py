@@ -21,6 +21,7 @@ from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from fastapi import Depends, Request, Response
+from pydantic import BaseModel
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -183,6 +184,16 @@ class ResponseCache:
         await self._finish(key, lock, etag.encode() + b"\n" + body, token)
         CATALOG_CACHE.labels(result="miss").inc()
         return self._answer(request, etag, body)
+
+    async def respond_with(
+        self, request: Request, produce: Callable[[], Awaitable[BaseModel]]
+    ) -> Response:
+        """`respond`, for a route whose answer is a Pydantic model."""
+
+        async def render() -> bytes:
+            return (await produce()).model_dump_json().encode()
+
+        return await self.respond(request, render)
 
     async def invalidate(self) -> None:
         """Make every cached catalog response obsolete; `ServiceUnavailable` if Redis cannot.

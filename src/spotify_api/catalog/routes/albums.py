@@ -55,12 +55,7 @@ async def list_albums(
 ) -> Response:
     q = search_text(q)
     pager = make_pager(request, page, ALBUM_SORTS[sort], q=q, artist_id=artist_id)
-
-    async def render() -> bytes:
-        albums = await service.list_albums(pager, q, artist_id)
-        return albums.model_dump_json().encode()
-
-    return await cache.respond(request, render)
+    return await cache.respond_with(request, lambda: service.list_albums(pager, q, artist_id))
 
 
 @router.get(
@@ -78,10 +73,7 @@ async def get_album(
     service: CatalogServiceDep,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    async def render() -> bytes:
-        return (await service.get_album(album_id)).model_dump_json().encode()
-
-    return await cache.respond(request, render)
+    return await cache.respond_with(request, lambda: service.get_album(album_id))
 
 
 @router.post(

@@ -54,11 +54,7 @@ async def list_artists(
 ) -> Response:
     q = search_text(q)
     pager = make_pager(request, page, ARTIST_SORTS[sort], q=q)
-
-    async def render() -> bytes:
-        return (await service.list_artists(pager, q)).model_dump_json().encode()
-
-    return await cache.respond(request, render)
+    return await cache.respond_with(request, lambda: service.list_artists(pager, q))
 
 
 @router.get(
@@ -76,10 +72,7 @@ async def get_artist(
     service: CatalogServiceDep,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    async def render() -> bytes:
-        return (await service.get_artist(artist_id)).model_dump_json().encode()
-
-    return await cache.respond(request, render)
+    return await cache.respond_with(request, lambda: service.get_artist(artist_id))
 
 
 @router.post(

@@ -58,11 +58,9 @@ async def list_songs(
     q = search_text(q)
     pager = make_pager(request, page, SONG_SORTS[sort], q=q, artist_id=artist_id, album_id=album_id)
 
-    async def render() -> bytes:
-        songs = await service.list_songs(pager, q, artist_id, album_id)
-        return songs.model_dump_json().encode()
-
-    return await cache.respond(request, render)
+    return await cache.respond_with(
+        request, lambda: service.list_songs(pager, q, artist_id, album_id)
+    )
 
 
 @router.get(
@@ -79,10 +77,7 @@ async def get_song(
     service: CatalogServiceDep,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    async def render() -> bytes:
-        return (await service.get_song(song_id)).model_dump_json().encode()
-
-    return await cache.respond(request, render)
+    return await cache.respond_with(request, lambda: service.get_song(song_id))
 
 
 @router.post(
