@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from fastapi import Query
 from jose import jws
 from jose.exceptions import JOSEError
-from sqlalchemy import ColumnElement, Select, and_, func, or_
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.core.errors import BadRequest
@@ -172,8 +172,10 @@ async def fetch_page(session: AsyncSession, query: Select[Any], pager: Pager) ->
     position = pager.position()
     rows = (await session.execute(pager.apply(query, position))).all()
     items, offset, has_next, has_previous = pager.page_items(rows, position)
-    counted = query.order_by(None).with_only_columns(func.count())
-    total = await session.scalar(counted.select_from(query.get_final_froms()[0]))
+    counted = select(func.count()).select_from(query.column_descriptions[0]["entity"])
+    if query.whereclause is not None:
+        counted = counted.where(query.whereclause)
+    total = await session.scalar(counted)
     return PageRows(items, total or 0, offset, has_next, has_previous)
 
 

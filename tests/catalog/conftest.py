@@ -1,0 +1,110 @@
+"""Fixtures of the catalog's HTTP tests: an admin made with the CLI, a regular user, and a small
+factory that curates artists, albums and songs through the API, as an admin would."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from spotify_api.cli import main as cli_main
+from tests.helpers import PASSWORD, bearer, login, register
+
+
+@pytest.fixture
+async def admin_token(
+    app: FastAPI, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """A token of `root`, an admin made the way an operator makes one: with the CLI."""
+    settings = app.state.settings
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("REDIS_URL", settings.redis_url)
+    # The same cheap argon2id parameters as the app under test, so that logging in is quick.
+    monkeypatch.setenv("PASSWORD_HASH_MEMORY_KIB", str(settings.password_hash_memory_kib))
+    monkeypatch.setenv("PASSWORD_HASH_TIME_COST", str(settings.password_hash_time_cost))
+    argv = ["create-admin", "--username", "root", "--email", "root@example.com"]
+    assert await asyncio.to_thread(cli_main, [*argv, "--password", PASSWORD]) == 0
+    return await login(client, "root")
+
+
+@pytest.fixture
+def admin_headers(admin_token: str) -> dict[str, str]:
+    return bearer(admin_token)
+
+
+@pytest.fixture
+async def user_headers(client: httpx.AsyncClient) -> dict[str, str]:
+    """A regular user's bearer: every scope a user may have, and no catalog:write."""
+    await register(client, "ada")
+    return bearer(await login(client, "ada"))
+
+
+def created(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@dataclass
+class Curator:
+    """Creates catalog rows through the API with an admin's token; returns the bodies."""
+
+    client: httpx.AsyncClient
+    headers: dict[str, str]
+
+    async def artist(self, name: str = "The Velvet Harbors", **fields: Any) -> dict[str, Any]:
+        return created(
+            await self.client.post("/artists", json={"name": name, **fields}, headers=self.headers)
+        )
+
+    async def album(
+        self, artist: dict[str, Any], title: str = "Lanterns", **fields: Any
+    ) -> dict[str, Any]:
+        body = {"title": title, "artist_id": artist["id"], **fields}
+        return created(await self.client.post("/albums", json=body, headers=self.headers))
+
+    async def song(
+        self,
+        album: dict[str, Any],
+        title: str = "Paper Moons",
+        *,
+        artists: list[dict[str, Any]] | None = None,
+        duration_ms: int = 200_000,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "title": title,
+            "album_id": album["id"],
+            "duration_ms": duration_ms,
+            **fields,
+        }
+        if artists is not None:
+            body["artist_ids"] = [artist["id"] for artist in artists]
+        return created(await self.client.post("/songs", json=body, headers=self.headers))
+
+
+@pytest.fixture
+def curator(client: httpx.AsyncClient, admin_headers: dict[str, str]) -> Curator:
+    return Curator(client, admin_headers)
+
+
+async def get_ok(client: httpx.AsyncClient, url: str, **kwargs: Any) -> Any:
+    """GET `url` (no token) and its JSON body, which must be a 200."""
+    response = await client.get(url, **kwargs)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def walk(client: httpx.AsyncClient, url: str) -> list[dict[str, Any]]:
+    """Every page from `url` on, following `next`."""
+    pages: list[dict[str, Any]] = []
+    next_url: str | None = url
+    while next_url is not None:
+        pages.append(await get_ok(client, next_url))
+        next_url = pages[-1]["next"]
+        assert len(pages) < 50, "next never ends"
+    return pages
