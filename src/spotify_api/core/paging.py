@@ -56,7 +56,7 @@ class PageRequest:
 def page_request(
     limit: LimitParam = DEFAULT_LIMIT, offset: OffsetParam = 0, cursor: CursorParam = None
 ) -> PageRequest:
-    return PageRequest(limit, offset, cursor)
+    return PageRequest(limit, offset, cursor or None)  # `cursor=` means no cursor, as cached
 
 
 @dataclass(frozen=True, slots=True)
