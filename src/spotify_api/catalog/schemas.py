@@ -7,9 +7,8 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, ConfigDict, Field, StringConstraints, field_validator
-from pydantic.json_schema import SkipJsonSchema
 
-from spotify_api.core.schemas import Page, RequestModel, ResponseModel
+from spotify_api.core.schemas import Omittable, Page, RequestModel, ResponseModel
 
 AlbumType = Literal["album", "single", "compilation"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -139,13 +138,6 @@ class ArtistPage(Page[Artist]):
     pass
 
 
-def _reject_null(cls: type, value: object) -> object:
-    """A field that may be left out of a PATCH, but not set to null."""
-    if value is None:
-        raise ValueError("may be left out, but not null")
-    return value
-
-
 def _unique(values: list[uuid.UUID] | list[str] | None) -> None:
     if values is not None and len(set(values)) != len(values):
         raise ValueError("must not repeat an entry")
@@ -180,11 +172,9 @@ class ArtistUpdate(RequestModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"genres": ["shoegaze"]}]})
 
-    name: Name | SkipJsonSchema[None] = None
-    genres: list[Genre] | SkipJsonSchema[None] = Field(default=None, max_length=10)
+    name: Omittable[Name] = None
+    genres: Omittable[list[Genre]] = Field(default=None, max_length=10)
     image_url: Url | None = None
-
-    _not_null = field_validator("name", "genres", mode="before")(_reject_null)
 
     @field_validator("genres")
     @classmethod
@@ -219,13 +209,11 @@ class AlbumUpdate(RequestModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"release_date": "2019-05-03"}]})
 
-    title: Name | SkipJsonSchema[None] = None
-    artist_id: uuid.UUID | SkipJsonSchema[None] = None
-    album_type: AlbumType | SkipJsonSchema[None] = None
+    title: Omittable[Name] = None
+    artist_id: Omittable[uuid.UUID] = None
+    album_type: Omittable[AlbumType] = None
     release_date: date | None = None
     cover_url: Url | None = None
-
-    _not_null = field_validator("title", "artist_id", "album_type", mode="before")(_reject_null)
 
 
 class SongCreate(RequestModel):
@@ -274,27 +262,14 @@ class SongUpdate(RequestModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"explicit": True}]})
 
-    title: Name | SkipJsonSchema[None] = None
-    album_id: uuid.UUID | SkipJsonSchema[None] = None
-    duration_ms: int | SkipJsonSchema[None] = Field(default=None, gt=0, le=86_400_000)
-    artist_ids: list[uuid.UUID] | SkipJsonSchema[None] = Field(
-        default=None, min_length=1, max_length=20
-    )
-    track_number: int | SkipJsonSchema[None] = Field(default=None, ge=1, le=10_000)
-    disc_number: int | SkipJsonSchema[None] = Field(default=None, ge=1, le=100)
-    explicit: bool | SkipJsonSchema[None] = None
+    title: Omittable[Name] = None
+    album_id: Omittable[uuid.UUID] = None
+    duration_ms: Omittable[int] = Field(default=None, gt=0, le=86_400_000)
+    artist_ids: Omittable[list[uuid.UUID]] = Field(default=None, min_length=1, max_length=20)
+    track_number: Omittable[int] = Field(default=None, ge=1, le=10_000)
+    disc_number: Omittable[int] = Field(default=None, ge=1, le=100)
+    explicit: Omittable[bool] = None
     isrc: Isrc | None = None
-
-    _not_null = field_validator(
-        "title",
-        "album_id",
-        "duration_ms",
-        "artist_ids",
-        "track_number",
-        "disc_number",
-        "explicit",
-        mode="before",
-    )(_reject_null)
 
     @field_validator("artist_ids")
     @classmethod

@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.config import JsonDict
 
 T = TypeVar("T")
+
+
+def _refuse_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("may be left out, but not null")
+    return value
+
+
+def _document_without_null(schema: JsonDict) -> None:
+    """Document the field as its type alone: `null` is not a value it takes."""
+    options = schema.pop("anyOf", None)
+    if isinstance(options, list):
+        schema.update(next(o for o in options if isinstance(o, dict) and o.get("type") != "null"))
+    schema.pop("default", None)
+
+
+#: A PATCH field that may be left out (and then stays as it is) but not set to `null`.
+Omittable = Annotated[
+    T | None,
+    BeforeValidator(_refuse_null),
+    Field(json_schema_extra=_document_without_null),
+]
 
 
 class RequestModel(BaseModel):

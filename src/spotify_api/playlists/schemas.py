@@ -6,11 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import ConfigDict, Field, StringConstraints, field_validator
-from pydantic.json_schema import SkipJsonSchema
+from pydantic import ConfigDict, Field, StringConstraints
 
 from spotify_api.catalog.schemas import Song
-from spotify_api.core.schemas import Page, RequestModel, ResponseModel
+from spotify_api.core.schemas import Omittable, Page, RequestModel, ResponseModel
 from spotify_api.playlists.models import DESCRIPTION_MAX, MAX_ITEMS, NAME_MAX
 
 PlaylistName = Annotated[
@@ -85,22 +84,14 @@ class PlaylistCreate(RequestModel):
     public: bool = False
 
 
-def _reject_null(cls: type, value: object) -> object:
-    if value is None:
-        raise ValueError("may be left out, but not null")
-    return value
-
-
 class PlaylistUpdate(RequestModel):
     """Any subset of the fields; those left out stay as they are."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"public": True}]})
 
-    name: PlaylistName | SkipJsonSchema[None] = None
-    description: Description | SkipJsonSchema[None] = None
-    public: bool | SkipJsonSchema[None] = None
-
-    _not_null = field_validator("name", "description", "public", mode="before")(_reject_null)
+    name: Omittable[PlaylistName] = None
+    description: Omittable[Description] = None
+    public: Omittable[bool] = None
 
 
 class AddSong(RequestModel):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import ConfigDict, Field, field_validator
-from pydantic.config import JsonDict
+from pydantic import ConfigDict, Field
 
-from spotify_api.core.schemas import Page, RequestModel, ResponseModel
+from spotify_api.core.schemas import Omittable, Page, RequestModel, ResponseModel
 
 RoleName = Literal["user", "admin"]
 
@@ -59,13 +58,6 @@ class UserPage(Page[AdminUser]):
     """A page of users, ordered by username (ignoring case)."""
 
 
-def _not_nullable(schema: JsonDict) -> None:
-    """Document an optional field as its type alone: it may be left out, but not be null."""
-    options = schema.pop("anyOf", None)
-    if isinstance(options, list):
-        schema.update(next(o for o in options if isinstance(o, dict) and o.get("type") != "null"))
-
-
 class UserUpdate(RequestModel):
     """What an admin may change about a user. Absent fields stay as they are: `{}` is a no-op."""
 
@@ -74,21 +66,12 @@ class UserUpdate(RequestModel):
     )
 
     # Optional but not nullable: `null` would be ambiguous, so it is refused (422).
-    role: RoleName | None = Field(
+    role: Omittable[RoleName] = Field(
         default=None,
-        json_schema_extra=_not_nullable,
         description="The new role. A change ends every session of the user.",
     )
-    disabled: bool | None = Field(
+    disabled: Omittable[bool] = Field(
         default=None,
-        json_schema_extra=_not_nullable,
         description="`true` disables the account and ends every session of the user; "
         "`false` lets them log in again.",
     )
-
-    @field_validator("role", "disabled", mode="before")
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError("may be left out, but not null")
-        return value
