@@ -221,8 +221,9 @@ class PlaylistService:
         _in_range("insert_before", body.insert_before, length)
         start, end = body.range_start, body.range_start + body.range_length
         if start <= body.insert_before <= end:  # the range would land where it is
+            snapshot_id = playlist.snapshot_id  # read before the rollback expires the row
             await self.db.rollback()
-            return schemas.Snapshot(snapshot_id=playlist.snapshot_id)
+            return schemas.Snapshot(snapshot_id=snapshot_id)
         await self.playlists.move_range(playlist_id, start, body.range_length, body.insert_before)
         snapshot_id = self._touch(playlist)
         await self.db.commit()
