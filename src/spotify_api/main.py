@@ -25,6 +25,7 @@ from spotify_api.core.middleware import (
 from spotify_api.core.openapi import install_openapi
 from spotify_api.core.redis import create_cache_redis, create_redis
 from spotify_api.core.security import PasswordHasher
+from spotify_api.ops.docs import install_docs
 from spotify_api.ops.router import router as ops_router
 from spotify_api.playlists.router import router as playlists_router
 from spotify_api.settings import Settings
@@ -51,6 +52,10 @@ TAGS = [
     {"name": "Users", "description": "User administration (`users:admin`)."},
     {"name": "Operations", "description": "Health, readiness and metrics."},
 ]
+
+# Relative: the API is served from the root of the host that serves this document.
+SERVERS = [{"url": "/", "description": "The host that serves this document, at its root."}]
+LICENSE = {"name": "MIT", "identifier": "MIT"}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -104,9 +109,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Accounts, a music catalog and playlists, over HTTP and JSON.",
         description=DESCRIPTION,
         openapi_tags=TAGS,
+        servers=SERVERS,
+        license_info=LICENSE,
         lifespan=lifespan,
         middleware=middleware,
         swagger_ui_parameters={"persistAuthorization": True},
+        docs_url=None,  # served by install_docs, with its assets, not from a CDN
+        redoc_url=None,  # FastAPI's ReDoc page loads from a CDN; Swagger UI is the docs
     )
     app.state.settings = settings
     app.state.password_hasher = PasswordHasher(settings)
@@ -117,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(playlists_router)
     app.include_router(users_router)
     app.include_router(ops_router)
+    install_docs(app)
     install_openapi(app, extra_schemas=(LoginRequest, LoginForm))
     return app
 

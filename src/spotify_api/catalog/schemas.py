@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, ConfigDict, Field, StringConstraints, field_validator
+from pydantic.config import JsonDict
 
 from spotify_api.core.schemas import Omittable, Page, RequestModel, ResponseModel
 
@@ -24,6 +25,38 @@ _ARTIST_ID = "0b9f3c43-5c7e-4a4e-9d55-3f1b8e7d2a10"
 _ALBUM_ID = "5f2d7c1a-9b3e-4c8d-a1e6-7b0f4d2c9e31"
 _SONG_ID = "9e4b1f7d-2c6a-4e3b-8d5f-1a7c3e9b0d42"
 _STAMP = "2026-11-25T20:40:00Z"
+_ARTIST_EXAMPLE: JsonDict = {
+    "id": _ARTIST_ID,
+    "name": "The Velvet Harbors",
+    "genres": ["indie rock", "dream pop"],
+    "image_url": "https://images.example.com/artists/velvet-harbors.jpg",
+    "created_at": _STAMP,
+    "updated_at": _STAMP,
+}
+_ALBUM_EXAMPLE: JsonDict = {
+    "id": _ALBUM_ID,
+    "title": "Lanterns at Low Tide",
+    "album_type": "album",
+    "release_date": "2019-04-12",
+    "cover_url": "https://images.example.com/albums/lanterns.jpg",
+    "artist": {"id": _ARTIST_ID, "name": "The Velvet Harbors"},
+    "total_songs": 11,
+    "created_at": _STAMP,
+    "updated_at": _STAMP,
+}
+_SONG_EXAMPLE: JsonDict = {
+    "id": _SONG_ID,
+    "title": "Paper Moons",
+    "duration_ms": 214000,
+    "track_number": 3,
+    "disc_number": 1,
+    "explicit": False,
+    "isrc": "USVHB1900003",
+    "album": {"id": _ALBUM_ID, "title": "Lanterns at Low Tide"},
+    "artists": [{"id": _ARTIST_ID, "name": "The Velvet Harbors"}],
+    "created_at": _STAMP,
+    "updated_at": _STAMP,
+}
 
 
 class ArtistRef(ResponseModel):
@@ -37,18 +70,7 @@ class AlbumRef(ResponseModel):
 
 
 class Artist(ResponseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "id": _ARTIST_ID,
-                "name": "The Velvet Harbors",
-                "genres": ["indie rock", "dream pop"],
-                "image_url": "https://images.example.com/artists/velvet-harbors.jpg",
-                "created_at": _STAMP,
-                "updated_at": _STAMP,
-            }
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"example": _ARTIST_EXAMPLE})
 
     id: uuid.UUID
     name: str
@@ -59,21 +81,7 @@ class Artist(ResponseModel):
 
 
 class Album(ResponseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "id": _ALBUM_ID,
-                "title": "Lanterns at Low Tide",
-                "album_type": "album",
-                "release_date": "2019-04-12",
-                "cover_url": "https://images.example.com/albums/lanterns.jpg",
-                "artist": {"id": _ARTIST_ID, "name": "The Velvet Harbors"},
-                "total_songs": 11,
-                "created_at": _STAMP,
-                "updated_at": _STAMP,
-            }
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"example": _ALBUM_EXAMPLE})
 
     id: uuid.UUID
     title: str
@@ -87,23 +95,7 @@ class Album(ResponseModel):
 
 
 class Song(ResponseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "id": _SONG_ID,
-                "title": "Paper Moons",
-                "duration_ms": 214000,
-                "track_number": 3,
-                "disc_number": 1,
-                "explicit": False,
-                "isrc": "USVHB1900003",
-                "album": {"id": _ALBUM_ID, "title": "Lanterns at Low Tide"},
-                "artists": [{"id": _ARTIST_ID, "name": "The Velvet Harbors"}],
-                "created_at": _STAMP,
-                "updated_at": _STAMP,
-            }
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"example": _SONG_EXAMPLE})
 
     id: uuid.UUID
     title: str
@@ -119,10 +111,20 @@ class Song(ResponseModel):
 
 
 class AlbumDetail(Album):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {**_ALBUM_EXAMPLE, "total_songs": 1, "songs": [_SONG_EXAMPLE]}
+        }
+    )
+
     songs: list[Song] = Field(description="In disc, then track order.")
 
 
 class ArtistDetail(Artist):
+    model_config = ConfigDict(
+        json_schema_extra={"example": {**_ARTIST_EXAMPLE, "albums": [_ALBUM_EXAMPLE]}}
+    )
+
     albums: list[Album] = Field(description="Newest release first.")
 
 

@@ -134,12 +134,22 @@ class CacheBreaker:
 class ResponseCache:
     """The cache for one request. Build it with `get_response_cache` (`CatalogCache`)."""
 
-    def __init__(self, redis: Redis, settings: Settings, breaker: CacheBreaker | None = None):
+    def __init__(
+        self,
+        redis: Redis,
+        settings: Settings,
+        breaker: CacheBreaker | None = None,
+        writer: Redis | None = None,
+    ):
         self.redis = redis
         self.settings = settings
         self.breaker = breaker or CacheBreaker()
         # Socket time-outs bound each read and the connect; this bounds their sum.
         self.guard_seconds = 3 * settings.cache_timeout_seconds
+        # Invalidating is part of a write, which fails without it: it may wait for Redis as
+        # long as a session lookup does, not only the few milliseconds a read waits for a hit.
+        self.writer = writer or redis
+        self.writer_guard_seconds = 3 * settings.redis_timeout_seconds
 
     async def respond(self, request: Request, render: Callable[[], Awaitable[bytes]]) -> Response:
         """The cached response for this path and query, or `render()`'s bytes, stored.
@@ -206,7 +216,8 @@ class ResponseCache:
         longer undo the write: use `invalidate_quietly` there.
         """
         try:
-            await self._call(invalidate_catalog(self.redis))
+            async with asyncio.timeout(self.writer_guard_seconds):
+                await invalidate_catalog(self.writer)
         except CACHE_ERRORS as error:
             self.breaker.trip(error)
             raise ServiceUnavailable(
@@ -290,7 +301,7 @@ def get_response_cache(request: Request) -> ResponseCache:
     breaker = getattr(state, "cache_breaker", None)
     if breaker is None:  # one per app, made on first use unless the lifespan made it
         breaker = state.cache_breaker = CacheBreaker()
-    return ResponseCache(state.cache_redis, state.settings, breaker)
+    return ResponseCache(state.cache_redis, state.settings, breaker, writer=state.redis)
 
 
 CatalogCache = Annotated[ResponseCache, Depends(get_response_cache)]

@@ -218,6 +218,21 @@ _STATUS_ERRORS: dict[int, type[DomainError]] = {
 }
 
 
+_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+def _allowed_methods(request: Request) -> str | None:
+    """Every method of the path a 405 was for, as the spec lists them.
+
+    Starlette's own `Allow` names the methods of the one route it tried (`GET` for `/albums`,
+    forgetting `POST`); RFC 9110 wants all the methods the resource supports.
+    """
+    path = getattr(request.scope.get("route"), "path", None)
+    operations = request.app.openapi().get("paths", {}).get(path, {})
+    methods = sorted(method.upper() for method in operations if method in _METHODS)
+    return ", ".join(methods) or None
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     """Starlette's own errors (unknown route, wrong method) in the same shape as ours."""
     assert isinstance(exc, StarletteHTTPException)
@@ -226,8 +241,12 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         code, detail = "http_error", str(exc.detail)
     else:
         code, detail = error_class.code, error_class.default_detail
+    headers = dict(exc.headers or {})
+    allowed = _allowed_methods(request) if exc.status_code == 405 else None
+    if allowed is not None:
+        headers["Allow"] = allowed
     body = problem_body(exc.status_code, code, detail, request.url.path)
-    return JSONResponse(body, exc.status_code, headers=exc.headers, media_type=PROBLEM_MEDIA_TYPE)
+    return JSONResponse(body, exc.status_code, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
 # PostgreSQL's answers that mean "not now": statement or lock time-out, shutting down,

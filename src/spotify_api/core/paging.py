@@ -59,6 +59,14 @@ def page_request(
     return PageRequest(limit, offset, cursor or None)  # `cursor=` means no cursor, as cached
 
 
+def offset_page_request(
+    limit: LimitParam = DEFAULT_LIMIT,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Skip this many items.")] = 0,
+) -> PageRequest:
+    """Paging by offset alone, for lists whose offset is an indexed position (no cursor)."""
+    return PageRequest(limit, offset)
+
+
 @dataclass(frozen=True, slots=True)
 class SortKey:
     """How a list is ordered: one column, then the id to break ties."""

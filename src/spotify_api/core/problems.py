@@ -15,7 +15,9 @@ class Problem(BaseModel):
     model_config = ConfigDict(
         json_schema_serialization_defaults_required=True,
         json_schema_extra={
-            "example": problem_body(404, "not_found", "No song with this id.", "/songs/1")
+            # RFC 9457 problems are open: a kind of problem may add members (`errors`, say).
+            "additionalProperties": True,
+            "example": problem_body(404, "not_found", "No song with this id.", "/songs/1"),
         },
     )
 

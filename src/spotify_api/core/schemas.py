@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic.config import JsonDict
+from pydantic_core import PydanticCustomError
 
 T = TypeVar("T")
 
@@ -32,10 +33,38 @@ Omittable = Annotated[
 ]
 
 
+def refuse_nul(value: T) -> T:
+    """Refuse text with a NUL character, anywhere in a value: PostgreSQL cannot store it."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise PydanticCustomError("nul_character", "Text must not contain NUL (U+0000).")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_nul(key)
+            refuse_nul(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            refuse_nul(item)
+    return value
+
+
+#: For query parameters: text with a NUL character is a 422, as it is in a body.
+NoNul = AfterValidator(refuse_nul)
+
+
 class RequestModel(BaseModel):
-    """A request body: unknown fields are an error, so a typo never silently does nothing."""
+    """A request body: unknown fields are an error, so a typo never silently does nothing.
+
+    No text in it may hold a NUL character (422 `nul_character`, naming the field): PostgreSQL
+    cannot store one, and no name or title needs one.
+    """
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        return refuse_nul(value)
 
 
 class ResponseModel(BaseModel):

@@ -17,7 +17,15 @@ from spotify_api.core.idempotency import (
     RequestInProgress,
     run_idempotent,
 )
-from spotify_api.core.paging import CursorCodec, Pager, PageRequest, SortKey, page_request
+from spotify_api.core.paging import (
+    CursorCodec,
+    InvalidCursor,
+    Pager,
+    PageRequest,
+    SortKey,
+    offset_page_request,
+    page_request,
+)
 from spotify_api.core.problems import ResponsesDoc, problem_responses
 from spotify_api.playlists import schemas
 from spotify_api.playlists.deps import IfMatch, PlaylistServiceDep, Reader, Writer
@@ -35,6 +43,7 @@ router = APIRouter(tags=["Playlists"])
 
 NEWEST_FIRST = SortKey("-created_at", Playlist.created_at, Playlist.id, True)
 PageRequestDep = Annotated[PageRequest, Depends(page_request)]
+PositionPageDep = Annotated[PageRequest, Depends(offset_page_request)]
 PRIVATE = "private, no-cache"
 
 CHANGE_ERRORS = (PlaylistNotFound, NotOwner, SnapshotMismatch)
@@ -70,6 +79,7 @@ def _json(
     summary="List your playlists",
     description="Your own playlists, newest first. Follow `next` to page on.",
     response_model=schemas.PlaylistPage,
+    responses=problem_responses(InvalidCursor),
 )
 async def list_playlists(
     request: Request, session: Reader, service: PlaylistServiceDep, page: PageRequestDep
@@ -135,7 +145,7 @@ async def list_playlist_songs(
     request: Request,
     session: Reader,
     service: PlaylistServiceDep,
-    page: PageRequestDep,
+    page: PositionPageDep,
 ) -> Response:
     result = await service.items(session.user_id, playlist_id, page, request.url.path)
     return _json(result, headers={"Cache-Control": PRIVATE})

@@ -13,6 +13,7 @@ from spotify_api.auth.sessions import SessionStore
 from spotify_api.core.db import DbSession
 from spotify_api.core.paging import CursorCodec, InvalidCursor, PageRequest, page_request
 from spotify_api.core.problems import problem_responses
+from spotify_api.core.schemas import NoNul
 from spotify_api.users.errors import CannotChangeSelf, UserNotFound
 from spotify_api.users.models import User
 from spotify_api.users.schemas import AdminUser, UserPage, UserUpdate
@@ -40,6 +41,7 @@ SearchParam = Annotated[
         max_length=100,
         description="Only users whose username or email contains this text, ignoring case.",
     ),
+    NoNul,
 ]
 
 

@@ -8,10 +8,12 @@ from fastapi import Header, Query
 
 from spotify_api.core.paging import InvalidCursor
 from spotify_api.core.problems import problem_responses
+from spotify_api.core.schemas import NoNul
 
 SearchParam = Annotated[
     str | None,
     Query(max_length=100, description="Case-insensitive match on part of the title or name."),
+    NoNul,
 ]
 CascadeParam = Annotated[
     bool, Query(description="Also delete what depends on it, instead of answering 409.")
@@ -19,6 +21,7 @@ CascadeParam = Annotated[
 IfNoneMatch = Annotated[
     str | None,
     Header(
+        alias="If-None-Match",
         description="An ETag from an earlier answer: 304 with no body if nothing changed.",
         max_length=1024,
     ),
