@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check openapi clean
+.PHONY: run test lint format check openapi client-ts client-python fuzz clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -33,6 +33,22 @@ check: lint test
 
 openapi: $(STAMP)
 	$(BIN)/spotify-api openapi --output openapi.json
+
+# A typed TypeScript client (fetch) from the committed spec, into clients/ts/generated/.
+client-ts:
+	npm ci --prefix clients --no-audit --no-fund --loglevel=error
+	npm run --prefix clients gen:ts
+
+# A Python client (httpx + attrs models) from the committed spec: the package
+# clients/python/generated/spotify_api_client (put clients/python/generated on PYTHONPATH).
+client-python: $(STAMP)
+	rm -rf clients/python/generated
+	$(BIN)/openapi-python-client generate --path openapi.json --meta none \
+		--config clients/python/config.yml --output-path clients/python/generated/spotify_api_client
+
+# Schemathesis against a live server (wipes TEST_DATABASE_URL / TEST_REDIS_URL when set).
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz.run_schemathesis
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache spotify_api.db*
