@@ -28,7 +28,7 @@ oauth2_scheme = OAuth2PasswordBearer(
 )
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -36,11 +36,13 @@ def get_settings(request: Request) -> Settings:
 AppSettings = Annotated[Settings, Depends(get_settings)]
 
 
-def get_session_store(request: Request, redis: RedisClient, settings: AppSettings) -> SessionStore:
+async def get_session_store(
+    request: Request, redis: RedisClient, settings: AppSettings
+) -> SessionStore:
     return SessionStore(redis, settings, request.app.state.clock)
 
 
-def get_auth_service(
+async def get_auth_service(
     request: Request,
     db: DbSession,
     redis: RedisClient,

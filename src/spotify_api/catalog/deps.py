@@ -16,11 +16,11 @@ from spotify_api.core.db import DbSession
 from spotify_api.core.paging import CursorCodec, Pager, PageRequest, SortKey, page_request
 
 
-def get_catalog_service(db: DbSession) -> CatalogService:
+async def get_catalog_service(db: DbSession) -> CatalogService:
     return CatalogService(db)
 
 
-def get_curation_service(db: DbSession, cache: CatalogCache) -> CurationService:
+async def get_curation_service(db: DbSession, cache: CatalogCache) -> CurationService:
     return CurationService(db, cache)
 
 

@@ -296,7 +296,7 @@ class ResponseCache:
         return Response(content=body, media_type="application/json", headers=headers)
 
 
-def get_response_cache(request: Request) -> ResponseCache:
+async def get_response_cache(request: Request) -> ResponseCache:
     state = request.app.state
     breaker = getattr(state, "cache_breaker", None)
     if breaker is None:  # one per app, made on first use unless the lifespan made it

@@ -113,7 +113,7 @@ class IdempotencyStore:
         )
 
 
-def get_idempotency_store(request: Request) -> IdempotencyStore:
+async def get_idempotency_store(request: Request) -> IdempotencyStore:
     return IdempotencyStore(request.app.state.redis)
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from fastapi import Query
 from jose import jws
 from jose.exceptions import JOSEError
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.core.errors import BadRequest
@@ -53,13 +53,13 @@ class PageRequest:
     cursor: str | None = None
 
 
-def page_request(
+async def page_request(
     limit: LimitParam = DEFAULT_LIMIT, offset: OffsetParam = 0, cursor: CursorParam = None
 ) -> PageRequest:
     return PageRequest(limit, offset, cursor or None)  # `cursor=` means no cursor, as cached
 
 
-def offset_page_request(
+async def offset_page_request(
     limit: LimitParam = DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Skip this many items.")] = 0,
 ) -> PageRequest:
@@ -92,9 +92,10 @@ class SortKey:
                 row_id = id_type(row_id)
             except (TypeError, ValueError) as error:
                 raise InvalidCursor() from error
-        if self.descending != reverse:
-            return or_(self.column < key, and_(self.column == key, self.id_column < row_id))
-        return or_(self.column > key, and_(self.column == key, self.id_column > row_id))
+        # A row-value comparison, (key, id) > (k, i), which PostgreSQL answers by seeking in
+        # the (key, id) index; the equivalent OR of two conditions makes it scan from the start.
+        row, bound = tuple_(self.column, self.id_column), tuple_(key, row_id)
+        return row < bound if self.descending != reverse else row > bound
 
 
 @dataclass(frozen=True, slots=True)

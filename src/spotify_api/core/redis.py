@@ -41,7 +41,7 @@ def create_cache_redis(settings: Settings, sessions_redis: Redis) -> Redis:
     return create_redis(settings, timeout=settings.cache_timeout_seconds, retries=0)
 
 
-def get_redis(request: Request) -> Redis:
+async def get_redis(request: Request) -> Redis:
     redis: Redis = request.app.state.redis
     return redis
 

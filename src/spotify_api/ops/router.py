@@ -17,7 +17,9 @@ from spotify_api.ops.service import ReadinessService
 router = APIRouter(tags=["Operations"])
 
 
-def get_readiness_service(request: Request, db: DbSession, redis: RedisClient) -> ReadinessService:
+async def get_readiness_service(
+    request: Request, db: DbSession, redis: RedisClient
+) -> ReadinessService:
     settings = request.app.state.settings
     timeout = max(settings.db_statement_timeout_seconds, settings.redis_timeout_seconds) + 0.5
     return ReadinessService(db, redis, timeout)

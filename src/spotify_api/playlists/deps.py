@@ -13,7 +13,7 @@ from spotify_api.core.db import DbSession
 from spotify_api.playlists.service import PlaylistService
 
 
-def get_playlist_service(db: DbSession) -> PlaylistService:
+async def get_playlist_service(db: DbSession) -> PlaylistService:
     return PlaylistService(db)
 
 

@@ -25,7 +25,7 @@ router = APIRouter(tags=["Users"])
 Admin = Annotated[User, Security(get_current_user, scopes=[USERS_ADMIN])]
 
 
-def get_user_admin_service(
+async def get_user_admin_service(
     request: Request,
     db: DbSession,
     sessions: Annotated[SessionStore, Depends(get_session_store)],
