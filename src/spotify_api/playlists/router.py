@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel
 
+from spotify_api.auth.sessions import AuthSession
 from spotify_api.core.errors import DomainError
 from spotify_api.core.idempotency import (
     REPLAYED_HEADER,
     Idempotency,
     IdempotencyKeyHeader,
     IdempotencyKeyReused,
+    IdempotencyStore,
     RequestInProgress,
     run_idempotent,
 )
@@ -54,6 +57,26 @@ _REPLAYED = {
         "schema": {"type": "string"},
     }
 }
+
+
+async def _change_items(
+    request: Request,
+    session: AuthSession,
+    idempotency: IdempotencyStore,
+    key: str | None,
+    body: BaseModel,
+    change: Callable[[], Awaitable[schemas.Snapshot]],
+    status_code: int = 200,
+) -> Response:
+    """Run a change of a playlist's items once per Idempotency-Key; the ETag is the snapshot."""
+
+    async def handler() -> Response:
+        result = await change()
+        return _json(result, status_code, {"ETag": f'"{result.snapshot_id}"'})
+
+    return await run_idempotent(
+        idempotency, key, str(session.user_id), request, _bytes(body), handler
+    )
 
 
 def _idempotent_responses(success: int, *errors: type[DomainError]) -> ResponsesDoc:
@@ -173,12 +196,14 @@ async def add_song_to_playlist(
     if_match: IfMatch = None,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
-    async def handler() -> Response:
-        added = await service.add_song(session.user_id, playlist_id, body, if_match)
-        return _json(added, 201, {"ETag": f'"{added.snapshot_id}"'})
-
-    return await run_idempotent(
-        idempotency, idempotency_key, str(session.user_id), request, _bytes(body), handler
+    return await _change_items(
+        request,
+        session,
+        idempotency,
+        idempotency_key,
+        body,
+        lambda: service.add_song(session.user_id, playlist_id, body, if_match),
+        201,
     )
 
 
@@ -200,12 +225,13 @@ async def remove_song_from_playlist(
     if_match: IfMatch = None,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
-    async def handler() -> Response:
-        removed = await service.remove_song(session.user_id, playlist_id, body, if_match)
-        return _json(removed, headers={"ETag": f'"{removed.snapshot_id}"'})
-
-    return await run_idempotent(
-        idempotency, idempotency_key, str(session.user_id), request, _bytes(body), handler
+    return await _change_items(
+        request,
+        session,
+        idempotency,
+        idempotency_key,
+        body,
+        lambda: service.remove_song(session.user_id, playlist_id, body, if_match),
     )
 
 
@@ -230,12 +256,13 @@ async def reorder_playlist(
     if_match: IfMatch = None,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
-    async def handler() -> Response:
-        snapshot = await service.reorder(session.user_id, playlist_id, body, if_match)
-        return _json(snapshot, headers={"ETag": f'"{snapshot.snapshot_id}"'})
-
-    return await run_idempotent(
-        idempotency, idempotency_key, str(session.user_id), request, _bytes(body), handler
+    return await _change_items(
+        request,
+        session,
+        idempotency,
+        idempotency_key,
+        body,
+        lambda: service.reorder(session.user_id, playlist_id, body, if_match),
     )
 
 

@@ -138,25 +138,23 @@ class Reorder(RequestModel):
     range_length: int = Field(default=1, ge=1, le=MAX_ITEMS)
 
 
-class SongAdded(ResponseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"example": {"snapshot_id": _SNAPSHOT, "position": 12}}
-    )
-
-    snapshot_id: str
-    position: int
-
-
-class SongsRemoved(ResponseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"example": {"snapshot_id": _SNAPSHOT, "removed": 1}}
-    )
-
-    snapshot_id: str
-    removed: int
-
-
 class Snapshot(ResponseModel):
     model_config = ConfigDict(json_schema_extra={"example": {"snapshot_id": _SNAPSHOT}})
 
     snapshot_id: str
+
+
+class SongAdded(Snapshot):
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"snapshot_id": _SNAPSHOT, "position": 12}}
+    )
+
+    position: int
+
+
+class SongsRemoved(Snapshot):
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"snapshot_id": _SNAPSHOT, "removed": 1}}
+    )
+
+    removed: int
