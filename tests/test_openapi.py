@@ -43,6 +43,7 @@ def test_every_operation_has_a_readable_id_a_tag_and_a_summary(spec: dict[str, A
         assert re.fullmatch(r"[a-z][A-Za-z]+", operation["operationId"]), where
         assert operation["tags"], where
         assert operation["summary"], where
+        assert operation["description"], where
         ids.append(operation["operationId"])
     assert len(ids) == len(set(ids))
 
@@ -66,6 +67,14 @@ def test_secured_operations_document_401_and_scoped_ones_403(spec: dict[str, Any
             assert "401" in operation["responses"], (method, path)
             if any(requirement.values()):
                 assert "403" in operation["responses"], (method, path)
+
+
+def test_every_request_body_has_an_example(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    for path, method, operation in operations(spec):
+        for media_type, media in operation.get("requestBody", {}).get("content", {}).items():
+            schema = schemas[media["schema"]["$ref"].rsplit("/", 1)[1]]
+            assert schema.get("examples"), (method, path, media_type)
 
 
 def test_operations_with_a_body_document_400_413_and_422(spec: dict[str, Any]) -> None:

@@ -97,6 +97,7 @@ async def logout(session: CurrentSession, service: AuthServiceDep) -> None:
     "/me",
     operation_id="getCurrentUser",
     summary="The account behind the token",
+    description="Your own account: id, username, email, role and when it was created.",
     response_model=User,
 )
 async def get_current_user(user: CurrentUser) -> User:

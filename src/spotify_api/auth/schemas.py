@@ -55,6 +55,14 @@ class LoginRequest(RequestModel):
 class LoginForm(RequestModel):
     """The OAuth2 password grant (RFC 6749 §4.3), as Swagger UI's Authorize button sends it."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"grant_type": "password", "username": "ada", "password": "correct-horse-battery"}
+            ]
+        }
+    )
+
     grant_type: Literal["password"] | None = Field(default=None)
     username: str = Field(min_length=1, max_length=254, description="Username or email.")
     password: str = Field(min_length=1, max_length=128)

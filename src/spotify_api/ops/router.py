@@ -29,6 +29,7 @@ async def get_readiness_service(
     "/health",
     operation_id="getHealth",
     summary="Whether the process is alive",
+    description="200 while the process serves; it checks nothing else (see /ready).",
     response_model=Health,
 )
 async def get_health() -> Health:

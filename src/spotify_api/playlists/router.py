@@ -289,6 +289,7 @@ async def update_playlist(
     "/playlists/{playlist_id}",
     operation_id="deletePlaylist",
     summary="Delete a playlist",
+    description="Only its owner may; `If-Match` makes it conditional on the snapshot.",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(*CHANGE_ERRORS),
 )

@@ -79,6 +79,7 @@ async def get_artist(
     "/artists",
     operation_id="createArtist",
     summary="Add an artist",
+    description="Genres are distinct (at most 10); `image_url` must be an http(s) URL.",
     status_code=status.HTTP_201_CREATED,
     response_model=schemas.Artist,
 )

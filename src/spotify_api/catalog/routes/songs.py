@@ -67,6 +67,7 @@ async def list_songs(
     "/songs/{song_id}",
     operation_id="getSong",
     summary="Get a song",
+    description="The song with its album and its artists in credit order.",
     response_model=schemas.Song,
     responses={**cached_read_responses(paged=False), **problem_responses(SongNotFound)},
 )
