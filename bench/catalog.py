@@ -1,0 +1,207 @@
+"""Load benchmark of the catalog's public reads, each against a bare FastAPI endpoint, and of
+playlist changes and pages on a playlist of 10 items and one of 10,000.
+
+    .venv/bin/python bench/catalog.py --songs 1000000 \\
+        --database-url postgresql://postgres@127.0.0.1:5432/bench_catalog \\
+        --redis-url redis://127.0.0.1:6379/12
+
+It drops and re-creates the database (unless --reuse finds it seeded with --songs songs), runs
+`spotify-api migrate` and `spotify-api seed-demo`, serves the app with `spotify-api serve` and
+the baseline (bench/bare_app.py) with the same uvicorn settings, registers a benchmark user with
+two playlists, then drives each case with wrk over loopback for a fixed time and prints Markdown
+tables, also written to bench/results-DATE.md. Everything it starts is stopped when it ends, on
+Ctrl-C and on errors; the benchmark user is deleted. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import signal
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from types import FrameType
+from urllib.parse import urlsplit
+
+import redis
+from harness import playlists
+from harness.catalog_reads import DEEP_PAGES, PAGE_LIMIT, SEARCH, UNCACHED_IDS, explore, scenarios
+from harness.common import BENCH_DIR, LOOPBACK_NAMES, BenchError, Options
+from harness.database import DATABASE_NAME, dsn, postgres_version, prepare_database, song_ids
+from harness.load import Bench, Wrk
+from harness.report import Context, git_commit, machine, report
+from harness.servers import Processes, start_bare, start_service
+from sqlalchemy.engine import make_url
+
+
+def parse_options(argv: Sequence[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(
+        prog="bench/catalog.py", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--songs", type=int, required=True, help="songs in the demo catalog")
+    parser.add_argument(
+        "--database-url",
+        required=True,
+        help="postgresql://…/DB on this host; DB is DROPPED and re-created, and its name must "
+        "contain 'bench'",
+    )
+    parser.add_argument("--redis-url", required=True, help="redis://…/N on this host; FLUSHED")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measured run")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of load before each run")
+    parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers per server")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database if it already holds exactly --songs songs",
+    )
+    parser.add_argument(
+        "--output-dir", type=Path, default=BENCH_DIR, help="where results-DATE.md goes"
+    )
+    args = parser.parse_args(argv)
+    for name in ("songs", "duration", "connections", "threads", "workers"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be at least 1")
+    if args.warmup < 0:
+        parser.error("--warmup must not be negative")
+    if args.connections < args.threads:
+        parser.error("--connections must be at least --threads")
+    if args.songs < PAGE_LIMIT * (DEEP_PAGES + 1):
+        parser.error(
+            f"--songs must be at least {PAGE_LIMIT * (DEEP_PAGES + 1):,} for the deep page"
+        )
+    database = make_url(args.database_url)
+    if database.get_backend_name() not in ("postgresql", "postgres"):
+        parser.error("--database-url must be a postgresql:// URL")
+    if (database.host or "localhost") not in LOOPBACK_NAMES:
+        parser.error("--database-url must point at this host")
+    if not database.database or not DATABASE_NAME.fullmatch(database.database):
+        parser.error("--database-url needs a database name of [a-z0-9_]")
+    if "bench" not in database.database:
+        parser.error("the database is dropped: its name must contain 'bench'")
+    if (urlsplit(args.redis_url).hostname or "localhost") not in LOOPBACK_NAMES:
+        parser.error("--redis-url must point at this host")
+    return Options(
+        songs=args.songs,
+        database=database.set(drivername="postgresql"),
+        redis_url=args.redis_url,
+        duration=args.duration,
+        warmup=args.warmup,
+        connections=args.connections,
+        threads=args.threads,
+        workers=args.workers,
+        reuse=args.reuse,
+        output_dir=args.output_dir,
+    )
+
+
+def benchmark(options: Options, log_dir: Path, processes: Processes) -> str:
+    wrk = Wrk(options, log_dir / "song-ids.txt")
+    env = {
+        **os.environ,
+        "DATABASE_URL": dsn(options.database),
+        "REDIS_URL": options.redis_url,
+        "LOG_LEVEL": "WARNING",
+        "SECRET_KEY": secrets.token_urlsafe(32),
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    if options.workers > 1:  # the cache counters of all workers, as the README says
+        metrics_dir = log_dir / "metrics"
+        metrics_dir.mkdir()
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+
+    load_start = os.getloadavg()[0]
+    cache_redis = redis.Redis.from_url(options.redis_url, socket_timeout=10)
+    try:
+        cache_redis.flushdb()
+        seed_seconds = prepare_database(options, env, log_dir)
+
+        service = start_service(processes, options.workers, env, log_dir)
+        log = processes.log_of("service")
+        catalog = explore(service.url, options.songs)
+        ids = asyncio.run(song_ids(options.database, UNCACHED_IDS))
+        wrk.write_ids(ids)
+        print(
+            f"bodies: a song {catalog.song_bytes:,} B, a page {catalog.page_bytes:,} B, "
+            f"the deep pages {catalog.deep_bytes:,} and {catalog.very_deep_bytes:,} B, "
+            f"q={SEARCH} {catalog.search_bytes:,} B ({catalog.search_total:,} songs)"
+        )
+
+        servers = {"service": service}
+        for name, size in (("bare-song", catalog.song_bytes), ("bare-page", catalog.page_bytes)):
+            servers[name] = start_bare(processes, name, size, options.workers, env)
+
+        bench = Bench(options, wrk, servers, cache_redis)
+        lists = playlists.prepare(service.url, options.database, ids)
+        try:
+            plan = scenarios(catalog) + playlists.scenarios(lists)
+            load_before = os.getloadavg()[0]
+            runs = {scenario.key: bench.measure(scenario) for scenario in plan}
+            load_after = os.getloadavg()[0]
+            playlists.check(lists, options.database)
+        finally:
+            playlists.cleanup(options.database)
+        trips = log.read_text(errors="replace").count("response cache unavailable")
+        if trips:
+            print(f"warning: the service skipped Redis {trips} time(s) (see {log})")
+        context = Context(
+            songs=options.songs,
+            seed_seconds=seed_seconds,
+            search_total=catalog.search_total,
+            workers=options.workers,
+            connections=options.connections,
+            threads=options.threads,
+            duration=options.duration,
+            warmup=options.warmup,
+            versions=(
+                f"Python {sys.version.split()[0]}, PostgreSQL "
+                f"{asyncio.run(postgres_version(options.database))}, Redis "
+                f"{cache_redis.info('server')['redis_version']}, wrk {wrk.version()}"
+            ),
+            commit=git_commit(),
+            machine=machine(),
+            very_deep=catalog.very_deep,
+            load=(load_start, load_before, load_after),
+        )
+        return report(context, plan, runs)
+    finally:
+        cache_redis.close()
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse_options(argv)
+    signal.signal(signal.SIGTERM, _raise_interrupt)  # stop the servers on `kill` as on Ctrl-C
+    log_dir = Path(tempfile.mkdtemp(prefix="bench-catalog-"))
+    print(f"logs in {log_dir}")
+    processes = Processes(log_dir)
+    try:
+        table = benchmark(options, log_dir, processes)
+    except BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip this
+        processes.stop_all()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    output = options.output_dir / f"results-{date.today().isoformat()}.md"
+    output.write_text(table)
+    print("\n" + table)
+    print(f"written to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

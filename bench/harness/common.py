@@ -1,0 +1,41 @@
+"""What every part of the benchmark shares: where things are, its options, its one error."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from sqlalchemy.engine import URL
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BENCH_DIR = ROOT / "bench"
+CLI = Path(sys.executable).parent / "spotify-api"
+
+LOOPBACK = "127.0.0.1"
+LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
+HTTP_TIMEOUT = 30.0
+
+
+class BenchError(Exception):
+    """The benchmark cannot go on; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    songs: int
+    database: URL
+    redis_url: str
+    duration: int
+    warmup: int
+    connections: int
+    threads: int
+    workers: int
+    reuse: bool
+    output_dir: Path
+
+
+def http_client(base_url: str = "") -> httpx.Client:
+    # trust_env=False: no proxy from the environment, traffic stays on loopback.
+    return httpx.Client(base_url=base_url, timeout=HTTP_TIMEOUT, trust_env=False)

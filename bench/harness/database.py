@@ -1,0 +1,173 @@
+"""PostgreSQL and Redis as the benchmark finds and leaves them: the seeded catalog, the song ids
+to ask for, the catalog version that every cached answer hangs on, and the benchmark user's
+playlists, filled by COPY."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg  # type: ignore[import-untyped]
+import redis
+from sqlalchemy.engine import URL
+
+from harness.common import CLI, BenchError, Options
+from spotify_api.core.cache import CATALOG_VERSION_KEY
+
+SEED_TIMEOUT = 3600.0
+MIGRATE_TIMEOUT = 300.0
+DATABASE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def dsn(url: URL) -> str:
+    return url.render_as_string(hide_password=False)
+
+
+async def _seeded_songs(database: URL) -> int | None:
+    """How many songs the database holds; None if it or the table does not exist."""
+    try:
+        connection = await asyncpg.connect(dsn(database), timeout=5)
+    except asyncpg.InvalidCatalogNameError:
+        return None
+    try:
+        if await connection.fetchval("SELECT to_regclass('public.songs')") is None:
+            return None
+        count: int = await connection.fetchval("SELECT count(*) FROM songs")
+        return count
+    finally:
+        await connection.close()
+
+
+async def _recreate(database: URL) -> None:
+    name = database.database
+    if name is None or not DATABASE_NAME.fullmatch(name):  # parse_options checks it too
+        raise BenchError(f"not a database name to drop: {name!r}")
+    connection = await asyncpg.connect(dsn(database.set(database="postgres")), timeout=5)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+async def song_ids(database: URL, limit: int) -> list[str]:
+    """Song ids spread over the table (ids are random UUIDs: their order is no order)."""
+    connection = await asyncpg.connect(dsn(database), timeout=5)
+    try:
+        rows = await connection.fetch("SELECT id::text FROM songs ORDER BY id LIMIT $1", limit)
+    finally:
+        await connection.close()
+    return [row[0] for row in rows]
+
+
+async def postgres_version(database: URL) -> str:
+    connection = await asyncpg.connect(dsn(database), timeout=5)
+    try:
+        version: str = await connection.fetchval("SHOW server_version")
+        return version.split()[0]
+    finally:
+        await connection.close()
+
+
+def run_cli(command: Sequence[str], env: Mapping[str, str], cwd: Path, timeout: float) -> None:
+    print(f"$ spotify-api {' '.join(command)}", flush=True)
+    try:
+        subprocess.run(  # noqa: S603 - our own argv, no shell
+            [str(CLI), *command], env=dict(env), cwd=cwd, check=True, timeout=timeout
+        )
+    except subprocess.CalledProcessError as error:
+        raise BenchError(f"spotify-api {command[0]} failed with {error.returncode}") from error
+
+
+def prepare_database(options: Options, env: Mapping[str, str], cwd: Path) -> float | None:
+    """A database seeded with `options.songs` songs; the seconds seeding took (None if reused)."""
+    name = options.database.database
+    if options.reuse:
+        found = asyncio.run(_seeded_songs(options.database))
+        if found == options.songs:
+            print(f"reusing {name}: {found:,} songs")
+            run_cli(["migrate"], env, cwd, MIGRATE_TIMEOUT)
+            return None
+        print(f"not reusing {name}: {'no catalog' if found is None else f'{found:,} songs'}")
+    print(f"re-creating database {name}")
+    asyncio.run(_recreate(options.database))
+    run_cli(["migrate"], env, cwd, MIGRATE_TIMEOUT)
+    started = time.perf_counter()
+    run_cli(["seed-demo", "--songs", str(options.songs)], env, cwd, SEED_TIMEOUT)
+    seconds = time.perf_counter() - started
+    print(f"seeding {options.songs:,} songs took {seconds:.1f} s")
+    found = asyncio.run(_seeded_songs(options.database))
+    if found != options.songs:
+        raise BenchError(f"seed-demo left {found} songs, not {options.songs:,}")
+    return seconds
+
+
+def bump_cache_version(client: redis.Redis) -> None:
+    """What every catalog write does: all cached responses become unreachable at once."""
+    client.incr(CATALOG_VERSION_KEY)
+
+
+async def delete_users(database: URL, username_prefix: str) -> int:
+    """Delete the users whose name starts with the prefix (their playlists go with them)."""
+    pattern = username_prefix.replace("_", r"\_") + "%"
+    connection = await asyncpg.connect(dsn(database), timeout=5)
+    try:
+        status: str = await connection.execute("DELETE FROM users WHERE username LIKE $1", pattern)
+    finally:
+        await connection.close()
+    return int(status.split()[-1])
+
+
+async def fill_playlist(database: URL, playlist_id: str, songs: Sequence[str]) -> None:
+    """Make the playlist hold `songs` in order (COPY), its count and snapshot to match."""
+    playlist = uuid.UUID(playlist_id)
+    now = datetime.now(UTC)
+    records = [(playlist, position, uuid.UUID(song), now) for position, song in enumerate(songs)]
+    connection = await asyncpg.connect(dsn(database), timeout=5)
+    try:
+        async with connection.transaction():
+            await connection.execute("DELETE FROM playlist_items WHERE playlist_id = $1", playlist)
+            await connection.copy_records_to_table(
+                "playlist_items",
+                records=records,
+                columns=["playlist_id", "position", "song_id", "added_at"],
+            )
+            await connection.execute(
+                "UPDATE playlists SET total_songs = $2, snapshot_id = $3, updated_at = $4 "
+                "WHERE id = $1",
+                playlist,
+                len(songs),
+                uuid.uuid4().hex,
+                now,
+            )
+        await connection.execute("VACUUM ANALYZE playlist_items")
+    finally:
+        await connection.close()
+
+
+async def playlist_layout(
+    database: URL, playlist_id: str, song: str, size: int, edge: int
+) -> tuple[int, int, int, int, int]:
+    """The playlist's item count, lowest and highest position, and how many of its first
+    `edge` and of its last `edge` positions (of `size`) hold `song`."""
+    connection = await asyncpg.connect(dsn(database), timeout=5)
+    try:
+        row = await connection.fetchrow(
+            "SELECT count(*), coalesce(min(position), -1), coalesce(max(position), -1), "
+            "count(*) FILTER (WHERE song_id = $2 AND position < $3), "
+            "count(*) FILTER (WHERE song_id = $2 AND position >= $4 - $3) "
+            "FROM playlist_items WHERE playlist_id = $1",
+            uuid.UUID(playlist_id),
+            uuid.UUID(song),
+            edge,
+            size,
+        )
+    finally:
+        await connection.close()
+    return (int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]))

@@ -1,0 +1,232 @@
+"""The report: Markdown tables of the runs, their ratios to the bare endpoint, deep pages
+against the first, long playlists against short ones, the targets, and where and on what the
+runs were made."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from harness.catalog_reads import DEEP_PAGES, PAGE_LIMIT, SEARCH, UNCACHED_IDS
+from harness.common import ROOT
+from harness.load import Run, Scenario, cache_text
+from harness.playlists import ITEMS_LIMIT, SIZES, WRITE_CONNECTIONS
+
+REPORT_ORDER = ("a", "b", "c", "d1", "d2", "d3", "d4", "d5", "d6", "e", "f1", "f2")
+PLAYLIST_ORDER = ("g1", "g2", "h1", "h2", "i1", "i2")
+DEEP_LIMIT = 1.5  # the target: a deep page's p50 at most this many times the first page's
+CACHED_SHARE = 0.70  # the target: cached reads at least this share of the bare req/s
+# The target: a change on the long playlist at most this many times its cost (p50) on the
+# short one, "about what it costs"; the same bound as the deep page's.
+LONG_LIMIT = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    songs: int
+    seed_seconds: float | None
+    search_total: int
+    workers: int
+    connections: int
+    threads: int
+    duration: int
+    warmup: int
+    versions: str
+    commit: str
+    machine: str
+    very_deep: int  # items before the very deep page (d5, d6)
+    # The 1-minute load average when the benchmark started (before seeding and exploring),
+    # before the runs and after them.
+    load: tuple[float, float, float]
+
+
+def _ms(value: float) -> str:
+    return f"{value:.1f} ms" if value >= 10 else f"{value:.2f} ms"
+
+
+def _times(value: float) -> str:
+    return f"×{value:.2f}"
+
+
+def _cpu(run: Run) -> str:
+    return f"{run.cpu_us:,.0f} µs" if run.cpu_us is not None else "?"
+
+
+def _ratios(run: Run, other: Run) -> str:
+    """req/s, p50, p99 and CPU/req of `run` against `other`."""
+    cpu = _times(run.cpu_us / other.cpu_us) if run.cpu_us and other.cpu_us else "?"
+    return (
+        f"req/s {run.rps / other.rps:.0%}, p50 {_times(run.p50_ms / other.p50_ms)}, "
+        f"p99 {_times(run.p99_ms / other.p99_ms)}, CPU/req {cpu}"
+    )
+
+
+def _verdict(met: bool) -> str:
+    return " — **met**" if met else " — **missed**"
+
+
+def report(context: Context, plan: Sequence[Scenario], runs: Mapping[str, Run]) -> str:
+    by_key = {scenario.key: scenario for scenario in plan}
+    seeding = (
+        f"seeding took {context.seed_seconds:.0f} s (`seed-demo`)"
+        if context.seed_seconds is not None
+        else "database reused"
+    )
+    lines = [
+        f"### Catalog reads and playlists at {context.songs:,} songs ({date.today().isoformat()})",
+        "",
+        f"{context.machine}; {context.versions}; commit {context.commit}. "
+        f"Each server runs uvicorn with {context.workers} worker(s), access log off, log level "
+        f"WARNING; wrk ({context.threads} thread(s), {context.connections} connections, "
+        f"{context.duration} s per run after {context.warmup} s of warm-up) over loopback; "
+        f"PostgreSQL and Redis on the same machine. {seeding}. 1-minute load average "
+        f"{context.load[0]:.2f} at the start, {context.load[1]:.2f} before the runs (after "
+        f"seeding and finding the pages), {context.load[2]:.2f} after.",
+        "",
+        "| | Request | Body | req/s | p50 | p99 | CPU/req | req/s vs bare | p50 vs bare "
+        "| p99 vs bare | CPU/req vs bare | Cache | Errors |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|",
+    ]
+    for key in REPORT_ORDER:
+        scenario, run = by_key[key], runs[key]
+        ratios = ["", "", "", ""]
+        if scenario.baseline is not None:
+            bare = runs[scenario.baseline]
+            ratios = [
+                f"{run.rps / bare.rps:.0%}",
+                _times(run.p50_ms / bare.p50_ms),
+                _times(run.p99_ms / bare.p99_ms),
+                _times(run.cpu_us / bare.cpu_us) if run.cpu_us and bare.cpu_us else "?",
+            ]
+        lines.append(
+            f"| {key} | {scenario.label} | {scenario.body_bytes:,} B | {run.rps:,.0f} "
+            f"| {_ms(run.p50_ms)} | {_ms(run.p99_ms)} | {_cpu(run)} | {' | '.join(ratios)} "
+            f"| {cache_text(run.cache)} | {run.errors:,} |"
+        )
+    cached = {key: runs[key].rps / runs[by_key[key].baseline or key].rps for key in ("a", "b")}
+    deep = {
+        pair: (
+            runs[pair[1]].p50_ms / runs[pair[0]].p50_ms,
+            runs[pair[1]].p99_ms / runs[pair[0]].p99_ms,
+        )
+        for pair in (("d1", "d2"), ("d3", "d4"), ("d1", "d5"), ("d3", "d6"))
+    }
+    target_pairs = (("d1", "d2"), ("d3", "d4"))
+    lines += [
+        "",
+        "Deep page vs first page: "
+        + "; ".join(
+            f"{deep_key}/{first_key} p50 {_times(p50)}, p99 {_times(p99)}"
+            for (first_key, deep_key), (p50, p99) in deep.items()
+        )
+        + f". The `q={SEARCH}` list has {context.search_total:,} songs.",
+        "",
+        "Targets:",
+        "",
+        f"- Cached reads ≥ {CACHED_SHARE:.0%} of the bare endpoint's req/s: "
+        + "; ".join(f"({key}) {share:.0%}" for key, share in cached.items())
+        + (" — **met**" if min(cached.values()) >= CACHED_SHARE else " — **missed**"),
+        f"- A page {PAGE_LIMIT * DEEP_PAGES:,} items deep no slower than {DEEP_LIMIT}× the first "
+        "page (p50, loaded and on 1 connection): "
+        + "; ".join(f"{pair[1]}/{pair[0]} {_times(deep[pair][0])}" for pair in target_pairs)
+        + _verdict(max(deep[pair][0] for pair in target_pairs) <= DEEP_LIMIT),
+        f"  (and {context.very_deep:,} items deep: "
+        + "; ".join(f"{b}/{a} {_times(deep[(a, b)][0])}" for a, b in (("d1", "d5"), ("d3", "d6")))
+        + ")",
+        "",
+        "Uncached runs: the catalog version is bumped before each (as a write would), (c) asks "
+        f"for a different song each time, {UNCACHED_IDS:,} ids in turn, and (d1–d6), (e) add "
+        "`&_bench=<n>`, new with each request: the app ignores unknown parameters but the "
+        "cache key includes them. *CPU/req* is the server's CPU time (user and system, all its "
+        "processes; PostgreSQL's and Redis's not included) divided by the requests answered: "
+        "other work on the machine disturbs it much less than req/s and latencies. *Cache* is "
+        "the service's own count of catalog cache lookups during the run "
+        "(`catalog_cache_total`); *Errors* counts non-2xx answers, socket errors and "
+        "time-outs.",
+        "",
+        *_playlists(context, by_key, runs),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _playlists(
+    context: Context, by_key: Mapping[str, Scenario], runs: Mapping[str, Run]
+) -> list[str]:
+    short, long = SIZES
+    lines = [
+        f"#### Playlists of {short:,} and {long:,} items",
+        "",
+        "| | Request | Body | req/s | p50 | p99 | CPU/req | Connections | Errors |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for key in PLAYLIST_ORDER:
+        scenario, run = by_key[key], runs[key]
+        body = f"{scenario.body_bytes:,} B" if scenario.body_bytes else "–"
+        connections = scenario.connections or context.connections
+        errors = f"{run.errors:,}" + (f" ({run.failed_statuses})" if run.failed_statuses else "")
+        lines.append(
+            f"| {key} | {scenario.label} | {body} | {run.rps:,.0f} | {_ms(run.p50_ms)} "
+            f"| {_ms(run.p99_ms)} | {_cpu(run)} | {connections} | {errors} |"
+        )
+    changes = {key: runs[f"{key}2"].p50_ms / runs[f"{key}1"].p50_ms for key in ("g", "h")}
+    where = {"g": "near the end", "h": "at the start"}
+    versus = "; ".join(
+        f"({key}2/{key}1) {_ratios(runs[f'{key}2'], runs[f'{key}1'])}" for key in changes
+    )
+    deep = _ratios(runs["i2"], runs["i1"])
+    lines += [
+        "",
+        f"{long:,} items vs {short:,}: {versus}. "
+        f"Offset {long - ITEMS_LIMIT:,} vs offset 0: (i2/i1) {deep}.",
+        "",
+        "Target:",
+        "",
+        f"- A change on {long:,} items about what it costs on {short:,} (p50 at most "
+        f"{LONG_LIMIT}×): "
+        + "; ".join(
+            f"{where[key]} ({key}2/{key}1) {_times(ratio)}{_verdict(ratio <= LONG_LIMIT)}"
+            for key, ratio in changes.items()
+        ),
+        "",
+        f"Changes (g, h): {WRITE_CONNECTIONS} connections, one wrk thread each; each connection "
+        "removes the benchmark's song at a position and adds it back, over and over, so the "
+        "playlist keeps its length (it is brought back after every run, since wrk stops "
+        "between the two); *req/s* and the latencies count both requests. The playlist holds "
+        f"that song at its first and last {WRITE_CONNECTIONS} positions, other songs between. "
+        "Changes to one playlist serialise (each locks the playlist's row): more connections "
+        "only queue. Reads (i): the owner's token, the usual connections; playlist reads never "
+        "enter the catalog cache. After the runs the items are read from the database: "
+        "positions 0..n-1, the song still at both edges.",
+    ]
+    return lines
+
+
+def git_commit() -> str:
+    def git(*args: str) -> str:
+        result = subprocess.run(  # noqa: S603 - our own argv, no shell
+            ["git", *args],  # noqa: S607 - git from the PATH
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        )
+        return result.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + (" with uncommitted changes" if git("status", "--porcelain") else "")
+
+
+def machine() -> str:
+    model = "?"
+    with suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return f"{os.cpu_count()} cores ({model})"

@@ -1,0 +1,186 @@
+"""The servers under load: the service (`spotify-api serve`) and the bare app, each started in a
+session of its own, waited for, measured in CPU time through /proc, and stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+from harness.common import CLI, LOOPBACK, ROOT, BenchError, http_client
+
+START_TIMEOUT = 60.0  # for a server to answer
+STOP_TIMEOUT = 10.0  # for a server to exit after SIGTERM, before SIGKILL
+
+
+class Processes:
+    """The servers this run started, each in a session of its own, so that stopping one stops
+    its uvicorn workers too. `stop_all` ends them, last started first."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self.running: list[tuple[subprocess.Popen[bytes], IO[bytes]]] = []
+
+    def start(
+        self, name: str, argv: Sequence[str], env: Mapping[str, str], cwd: Path
+    ) -> subprocess.Popen[bytes]:
+        log = (self.log_dir / f"{name}.log").open("wb")
+        try:
+            process = subprocess.Popen(  # noqa: S603 - our own argv, no shell
+                argv,
+                env=dict(env),
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except BaseException:
+            log.close()
+            raise
+        self.running.append((process, log))
+        return process
+
+    def log_of(self, name: str) -> Path:
+        return self.log_dir / f"{name}.log"
+
+    def stop_all(self) -> None:
+        while self.running:
+            process, log = self.running.pop()
+            _stop(process)
+            log.close()
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the process's group, SIGKILL if it outlives STOP_TIMEOUT."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if process.poll() is not None:
+            break
+        try:
+            os.killpg(process.pid, sig)  # its own session: the group id is its pid
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            continue
+        break
+    # Workers that outlived their parent still belong to the group.
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    url: str
+    pid: int  # also its process group: the uvicorn workers' too
+
+
+def group_cpu_seconds(group: int) -> float | None:
+    """CPU time (user + system) of the live processes of a process group; None without /proc."""
+    ticks = 0
+    try:
+        entries = list(Path("/proc").iterdir())
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        # proc(5): after "pid (comm) ", field 3 is the state; 5 the group; 14, 15 utime, stime.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[2]) == group:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_up(
+    process: subprocess.Popen[bytes], url: str, name: str, log: Path, timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    with http_client() as client:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise BenchError(f"{name} exited with {process.returncode}: see {log}")
+            try:
+                if client.get(url).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+    raise BenchError(f"{name} did not answer {url} within {timeout:.0f} s: see {log}")
+
+
+def start_service(
+    processes: Processes, workers: int, env: Mapping[str, str], log_dir: Path
+) -> Server:
+    """`spotify-api serve` on a free port, once it answers /health; its log is "service"."""
+    url = f"http://{LOOPBACK}:{free_port()}"
+    service = processes.start(
+        "service",
+        [
+            str(CLI),
+            "serve",
+            "--host",
+            LOOPBACK,
+            "--port",
+            url.rsplit(":", 1)[1],
+            "--workers",
+            str(workers),
+        ],
+        env,
+        cwd=log_dir,  # no stray .env file
+    )
+    log = processes.log_of("service")
+    wait_until_up(service, url + "/health", "the service", log, START_TIMEOUT)
+    return Server(url, service.pid)
+
+
+def start_bare(
+    processes: Processes, name: str, body_bytes: int, workers: int, env: Mapping[str, str]
+) -> Server:
+    """bench/bare_app.py under uvicorn, answering `body_bytes` bytes, once it answers /bare."""
+    url = f"http://{LOOPBACK}:{free_port()}"
+    bare = processes.start(
+        name,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.bare_app:app",
+            "--host",
+            LOOPBACK,
+            "--port",
+            url.rsplit(":", 1)[1],
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--no-server-header",
+        ],
+        {**env, "BENCH_BODY_BYTES": str(body_bytes)},
+        cwd=ROOT,
+    )
+    wait_until_up(bare, url + "/bare", name, processes.log_of(name), START_TIMEOUT)
+    return Server(url, bare.pid)
