@@ -104,3 +104,17 @@ async def test_metrics_are_prometheus_text_by_route_template(client: httpx.Async
     assert unmatched >= 1
     assert "no-such-path-for-metrics" not in metrics
     assert 'http_request_duration_seconds_count{method="GET",route="/health"}' in metrics
+
+
+async def test_metrics_show_database_pool_usage_and_cache_results(
+    client: httpx.AsyncClient,
+) -> None:
+    assert (await client.get("/songs")).status_code == 200
+    metrics = (await client.get("/metrics")).text
+    size = sample(metrics, "db_pool_connections", '{state="size"}')
+    in_use = sample(metrics, "db_pool_connections", '{state="in_use"}')
+    assert size is not None
+    assert size >= 1
+    assert in_use is not None
+    assert in_use >= 0
+    assert "# TYPE catalog_cache_total counter" in metrics

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
@@ -31,6 +33,23 @@ CATALOG_CACHE = Counter(
     "(served from a concurrent request's render), bypass (Redis skipped or failing).",
     ["result"],
 )
+
+DB_POOL = Gauge(
+    "db_pool_connections",
+    "Database connections of this process's pool, by state: in_use, idle, size (configured).",
+    ["state"],
+    multiprocess_mode="livesum",
+)
+
+
+def record_pool(pool: Any) -> None:
+    """Read the SQLAlchemy pool's state into the gauge, at scrape time."""
+    in_use = pool.checkedout() if hasattr(pool, "checkedout") else 0
+    idle = pool.checkedin() if hasattr(pool, "checkedin") else 0
+    size = pool.size() if hasattr(pool, "size") else 0
+    DB_POOL.labels(state="in_use").set(in_use)
+    DB_POOL.labels(state="idle").set(idle)
+    DB_POOL.labels(state="size").set(size)
 
 
 def render_metrics() -> tuple[bytes, str]:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from spotify_api.core.db import DbSession
 from spotify_api.core.errors import ServiceUnavailable
-from spotify_api.core.metrics import render_metrics
+from spotify_api.core.metrics import record_pool, render_metrics
 from spotify_api.core.problems import problem_responses
 from spotify_api.core.redis import RedisClient
 from spotify_api.ops.schemas import Health, Readiness
@@ -55,10 +55,14 @@ async def get_readiness(
     "/metrics",
     operation_id="getMetrics",
     summary="Prometheus metrics",
-    description="Request counts and latencies by route template, in the Prometheus text format.",
+    description=(
+        "Request counts and latencies by route template, catalog cache results and database "
+        "pool usage, in the Prometheus text format."
+    ),
     response_class=Response,
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
 )
-async def get_metrics() -> Response:
+async def get_metrics(request: Request) -> Response:
+    record_pool(request.app.state.engine.pool)
     body, content_type = render_metrics()
     return Response(body, media_type=content_type)
