@@ -285,7 +285,8 @@ async def test_after_a_failure_redis_is_skipped_for_a_moment(
     async with cached_app(app_with) as harness:
         clock = FakeClock()
         breaker = harness.app.state.cache_breaker = CacheBreaker(cooldown=1.0, clock=clock)
-        breaker.trip(ConnectionError("as if Redis had failed"))
+        for _ in range(breaker.threshold):
+            breaker.trip(ConnectionError("as if Redis had failed"))
         skipped = [await harness.get("/things/a") for _ in range(2)]
         assert harness.renders == ["/things/a"] * 2  # rendered each time, nothing stored
         clock.advance(1.5)
@@ -294,12 +295,27 @@ async def test_after_a_failure_redis_is_skipped_for_a_moment(
     assert harness.renders == ["/things/a"] * 3  # stored on the third, hit on the fourth
 
 
+async def test_one_late_reply_does_not_stop_the_cache(app_with: Callable[..., Any]) -> None:
+    """A busy event loop can make one reply late; only failures in a row open the breaker."""
+    async with cached_app(app_with) as harness:
+        breaker = harness.app.state.cache_breaker = CacheBreaker(clock=FakeClock())
+        for _ in range(breaker.threshold - 1):
+            breaker.trip(TimeoutError("as if one reply had been late"))
+        first = await harness.get("/things/a")
+        second = await harness.get("/things/a")
+        breaker.trip(TimeoutError("late again, but the run of failures was broken"))
+        third = await harness.get("/things/a")
+    assert first.content == second.content == third.content
+    assert harness.renders == ["/things/a"]  # stored on the first read, then hits
+
+
 async def test_a_successful_invalidate_closes_the_breaker(
     app_with: Callable[..., Any],
 ) -> None:
     async with cached_app(app_with) as harness:
         breaker = harness.app.state.cache_breaker = CacheBreaker(clock=FakeClock())
-        breaker.trip(ConnectionError("as if Redis had failed"))
+        for _ in range(breaker.threshold):
+            breaker.trip(ConnectionError("as if Redis had failed"))
         invalidated = await harness.post("/things")
         first = await harness.get("/things/a")
         second = await harness.get("/things/a")

@@ -37,6 +37,7 @@ LOCK_PREFIX = "catalog:lock:v"
 LOCK_MILLISECONDS = 3000  # a render that takes longer lets another request take over
 WAIT_SECONDS = 1.5  # how long a request waits for another one's render before rendering itself
 POLL_SECONDS = 0.015
+BREAKER_THRESHOLD = 3  # failures in a row that open the breaker
 BREAKER_SECONDS = 1.0  # after a Redis failure, how long to skip Redis altogether
 
 CACHE_ERRORS = (RedisError, TimeoutError, OSError)
@@ -105,20 +106,30 @@ def _text(value: Any) -> str:
 
 
 class CacheBreaker:
-    """Process-local: after a Redis failure, the cache is skipped for `cooldown` seconds, so that
-    a dead or hung Redis costs one time-out now and then, not one per request."""
+    """Process-local: after `threshold` Redis failures in a row, the cache is skipped for
+    `cooldown` seconds, so that a dead or hung Redis costs a few time-outs now and then, not
+    one per request. A single late reply (a busy event loop, a burst of new connections) only
+    sends that one request to the database."""
 
     def __init__(
-        self, cooldown: float = BREAKER_SECONDS, clock: Callable[[], float] = time.monotonic
+        self,
+        cooldown: float = BREAKER_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        threshold: int = BREAKER_THRESHOLD,
     ) -> None:
         self.cooldown = cooldown
         self.clock = clock
+        self.threshold = threshold
+        self.failures = 0
         self.open_until = 0.0
 
     def is_open(self) -> bool:
         return self.clock() < self.open_until
 
     def trip(self, error: BaseException) -> None:
+        self.failures += 1
+        if self.failures < self.threshold:
+            return
         if not self.is_open():
             logger.warning(
                 "response cache unavailable, skipping it for %.1fs: %s",
@@ -128,6 +139,7 @@ class CacheBreaker:
         self.open_until = self.clock() + self.cooldown
 
     def reset(self) -> None:
+        self.failures = 0
         self.open_until = 0.0
 
 
@@ -145,7 +157,7 @@ class ResponseCache:
         self.settings = settings
         self.breaker = breaker or CacheBreaker()
         # Socket time-outs bound each read and the connect; this bounds their sum.
-        self.guard_seconds = 3 * settings.cache_timeout_seconds
+        self.guard_seconds = settings.redis_timeout_seconds + 2 * settings.cache_timeout_seconds
         # Invalidating is part of a write, which fails without it: it may wait for Redis as
         # long as a session lookup does, not only the few milliseconds a read waits for a hit.
         self.writer = writer or redis
@@ -171,6 +183,7 @@ class ResponseCache:
         except CACHE_ERRORS as error:
             self.breaker.trip(error)
             return await self._bypass(request, render)
+        self.breaker.failures = 0
         version = _text(reply[0])
         key, lock = f"{ENTRY_PREFIX}{version}:{resource}", f"{LOCK_PREFIX}{version}:{resource}"
         if len(reply) == 2:
