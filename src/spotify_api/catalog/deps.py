@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Security
 
 from spotify_api.auth.deps import get_auth_session
 from spotify_api.auth.scopes import CATALOG_WRITE
@@ -13,7 +13,7 @@ from spotify_api.catalog.curation import CurationService
 from spotify_api.catalog.service import CatalogService
 from spotify_api.core.cache import CatalogCache
 from spotify_api.core.db import DbSession
-from spotify_api.core.paging import CursorCodec, Pager, PageRequest, SortKey, page_request
+from spotify_api.core.paging import PageRequest, page_request
 
 
 async def get_catalog_service(db: DbSession) -> CatalogService:
@@ -28,8 +28,3 @@ CatalogServiceDep = Annotated[CatalogService, Depends(get_catalog_service)]
 CurationServiceDep = Annotated[CurationService, Depends(get_curation_service)]
 Curator = Annotated[AuthSession, Security(get_auth_session, scopes=[CATALOG_WRITE])]
 PageRequestDep = Annotated[PageRequest, Depends(page_request)]
-
-
-def make_pager(request: Request, page: PageRequest, sort: SortKey, **filters: object) -> Pager:
-    codec = CursorCodec(request.app.state.settings.secret_key.get_secret_value())
-    return Pager(codec, request.url.path, sort, filters, page)

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import Query
+from fastapi import Query, Request
 from jose import jws
 from jose.exceptions import JOSEError
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
@@ -233,9 +233,16 @@ class Pager:
             return items, offset, True, more
         return items, position.offset, more, True
 
-    def page_fields(self, page: PageRows, sorted_rows: Sequence[Any]) -> dict[str, Any]:
-        """The paging object's fields for a page; `sorted_rows` are the rows of its sort key."""
-        keys = [self.sort.key_of(row) for row in sorted_rows]
+    def page_fields(
+        self,
+        page: PageRows,
+        sorted_rows: Sequence[Any] = (),
+        keys: Sequence[tuple[Any, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """The paging object's fields for a page: `keys` are its rows' (sort key, id), read
+        from `sorted_rows` (ORM rows of the sorted table) when not given."""
+        if keys is None:
+            keys = [self.sort.key_of(row) for row in sorted_rows]
         next_link, previous_link = self.links(
             keys, page.offset, page.has_next, page.has_previous, self.sort.name
         )
@@ -277,3 +284,9 @@ class Pager:
                 back = max(offset - self.request.limit, 0)
                 previous_link = _link(self.path, {**params, "offset": back})
         return next_link, previous_link
+
+
+def pager_for(request: Request, page: PageRequest, sort: SortKey, **filters: object) -> Pager:
+    """The pager of the list at this request's path, signing cursors with `SECRET_KEY`."""
+    codec = CursorCodec(request.app.state.settings.secret_key.get_secret_value())
+    return Pager(codec, request.url.path, sort, filters, page)

@@ -21,13 +21,12 @@ from spotify_api.core.idempotency import (
     run_idempotent,
 )
 from spotify_api.core.paging import (
-    CursorCodec,
     InvalidCursor,
-    Pager,
     PageRequest,
     SortKey,
     offset_page_request,
     page_request,
+    pager_for,
 )
 from spotify_api.core.problems import ResponsesDoc, problem_responses
 from spotify_api.playlists import schemas
@@ -107,8 +106,7 @@ def _json(
 async def list_playlists(
     request: Request, session: Reader, service: PlaylistServiceDep, page: PageRequestDep
 ) -> Response:
-    codec = CursorCodec(request.app.state.settings.secret_key.get_secret_value())
-    pager = Pager(codec, request.url.path, NEWEST_FIRST, {}, page)
+    pager = pager_for(request, page, NEWEST_FIRST)
     result = await service.list_own(session.user_id, pager)
     return _json(result, headers={"Cache-Control": PRIVATE})
 

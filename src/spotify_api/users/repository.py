@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from spotify_api.core.paging import Pager, Position, SortKey
+from spotify_api.core.paging import Pager, PageRows, SortKey, fetch_page
 from spotify_api.users.models import User
 
 #: Users are listed by username ignoring case, which the unique index on lower(username)
@@ -58,18 +56,11 @@ class UserRepository:
         await self.session.flush()
         return user
 
-    async def count(self, q: str | None = None) -> int:
-        query = select(func.count()).select_from(User).where(*_matching(q))
-        return (await self.session.scalar(query)) or 0
-
-    async def page(
-        self, pager: Pager, position: Position | None, q: str | None = None
-    ) -> Sequence[tuple[User, Any]]:
+    async def page(self, pager: Pager, q: str | None = None) -> PageRows:
         """One page of users matching `q`, each with its sort key as the database computed it.
 
         The key comes from SQL rather than Python so that a cursor resumes exactly where the
         database's own ordering (and collation) left off.
         """
         query = select(User, pager.sort.column.label("sort_key")).where(*_matching(q))
-        rows = (await self.session.execute(pager.apply(query, position))).all()
-        return [(user, key) for user, key in rows]
+        return (await fetch_page(self.session, query, pager)).tuples()

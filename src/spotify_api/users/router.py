@@ -7,15 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Security
 
-from spotify_api.auth.deps import AppSettings, get_current_user, get_session_store
+from spotify_api.auth.deps import get_current_user, get_session_store
 from spotify_api.auth.scopes import USERS_ADMIN
 from spotify_api.auth.sessions import SessionStore
 from spotify_api.core.db import DbSession
-from spotify_api.core.paging import CursorCodec, InvalidCursor, PageRequest, page_request
+from spotify_api.core.paging import InvalidCursor, PageRequest, page_request, pager_for
 from spotify_api.core.problems import problem_responses
 from spotify_api.core.schemas import NoNul
 from spotify_api.users.errors import CannotChangeSelf, UserNotFound
 from spotify_api.users.models import User
+from spotify_api.users.repository import USERS_BY_USERNAME
 from spotify_api.users.schemas import AdminUser, UserPage, UserUpdate
 from spotify_api.users.service import UserAdminService
 
@@ -60,13 +61,12 @@ async def list_users(
     request: Request,
     _admin: Admin,
     service: UserAdminServiceDep,
-    settings: AppSettings,
     paging: Annotated[PageRequest, Depends(page_request)],
     q: SearchParam = None,
 ) -> UserPage:
-    cursors = CursorCodec(settings.secret_key.get_secret_value())
     search = (q or "").strip() or None
-    return await service.list_users(search, paging, cursors, request.url.path)
+    pager = pager_for(request, paging, USERS_BY_USERNAME, q=search)
+    return await service.list_users(search, pager)
 
 
 @router.patch(

@@ -7,11 +7,11 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.auth.sessions import SessionStore
-from spotify_api.core.paging import CursorCodec, Pager, PageRequest
+from spotify_api.core.paging import Pager
 from spotify_api.core.security import PasswordHasher
 from spotify_api.users.errors import CannotChangeSelf, UserNotFound
 from spotify_api.users.models import Role, User
-from spotify_api.users.repository import USERS_BY_USERNAME, UserRepository
+from spotify_api.users.repository import UserRepository
 from spotify_api.users.schemas import AdminUser, UserPage, UserUpdate
 
 
@@ -47,27 +47,13 @@ class UserAdminService:
         await self.db.commit()
         return user, "created"
 
-    async def list_users(
-        self, q: str | None, request: PageRequest, cursors: CursorCodec, path: str
-    ) -> UserPage:
-        """A page of the users whose username or email contains `q`, by username.
-
-        `path` is where the list lives; the `next` and `previous` links are relative to it.
-        """
-        pager = Pager(cursors, path, USERS_BY_USERNAME, {"q": q}, request)
-        position = pager.position()
-        rows = await self.users.page(pager, position, q)
-        total = await self.users.count(q)
-        items, offset, has_next, has_previous = pager.page_items(rows, position)
-        keys = [(key, user.id) for user, key in items]
-        next_link, previous_link = pager.links(keys, offset, has_next, has_previous, None)
+    async def list_users(self, q: str | None, pager: Pager) -> UserPage:
+        """A page of the users whose username or email contains `q`, by username."""
+        page = await self.users.page(pager, q)
+        keys = [(key, user.id) for user, key in page.rows]
         return UserPage(
-            items=[AdminUser.model_validate(user) for user, _ in items],
-            total=total,
-            limit=request.limit,
-            offset=offset,
-            next=next_link,
-            previous=previous_link,
+            items=[AdminUser.model_validate(user) for user, _ in page.rows],
+            **pager.page_fields(page, keys=keys),
         )
 
     async def update_user(

@@ -13,7 +13,6 @@ from spotify_api.catalog.deps import (
     CurationServiceDep,
     Curator,
     PageRequestDep,
-    make_pager,
 )
 from spotify_api.catalog.errors import AlbumHasSongs, AlbumNotFound
 from spotify_api.catalog.routes.common import (
@@ -25,6 +24,7 @@ from spotify_api.catalog.routes.common import (
 )
 from spotify_api.catalog.service import ALBUM_SORTS
 from spotify_api.core.cache import CatalogCache
+from spotify_api.core.paging import pager_for
 from spotify_api.core.problems import problem_responses
 
 router = APIRouter(tags=["Albums"])
@@ -54,7 +54,7 @@ async def list_albums(
     sort: AlbumSort = "title",
 ) -> Response:
     q = search_text(q)
-    pager = make_pager(request, page, ALBUM_SORTS[sort], q=q, artist_id=artist_id)
+    pager = pager_for(request, page, ALBUM_SORTS[sort], q=q, artist_id=artist_id)
     return await cache.respond_with(request, lambda: service.list_albums(pager, q, artist_id))
 
 

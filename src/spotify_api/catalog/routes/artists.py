@@ -13,7 +13,6 @@ from spotify_api.catalog.deps import (
     CurationServiceDep,
     Curator,
     PageRequestDep,
-    make_pager,
 )
 from spotify_api.catalog.errors import ArtistHasAlbums, ArtistHasSongs, ArtistNotFound
 from spotify_api.catalog.routes.common import (
@@ -25,6 +24,7 @@ from spotify_api.catalog.routes.common import (
 )
 from spotify_api.catalog.service import ARTIST_SORTS
 from spotify_api.core.cache import CatalogCache
+from spotify_api.core.paging import pager_for
 from spotify_api.core.problems import problem_responses
 
 router = APIRouter(tags=["Artists"])
@@ -53,7 +53,7 @@ async def list_artists(
     sort: ArtistSort = "name",
 ) -> Response:
     q = search_text(q)
-    pager = make_pager(request, page, ARTIST_SORTS[sort], q=q)
+    pager = pager_for(request, page, ARTIST_SORTS[sort], q=q)
     return await cache.respond_with(request, lambda: service.list_artists(pager, q))
 
 

@@ -13,7 +13,6 @@ from spotify_api.catalog.deps import (
     CurationServiceDep,
     Curator,
     PageRequestDep,
-    make_pager,
 )
 from spotify_api.catalog.errors import SongNotFound
 from spotify_api.catalog.routes.common import (
@@ -24,6 +23,7 @@ from spotify_api.catalog.routes.common import (
 )
 from spotify_api.catalog.service import SONG_SORTS
 from spotify_api.core.cache import CatalogCache
+from spotify_api.core.paging import pager_for
 from spotify_api.core.problems import problem_responses
 
 router = APIRouter(tags=["Songs"])
@@ -56,7 +56,7 @@ async def list_songs(
     sort: SongSort = "title",
 ) -> Response:
     q = search_text(q)
-    pager = make_pager(request, page, SONG_SORTS[sort], q=q, artist_id=artist_id, album_id=album_id)
+    pager = pager_for(request, page, SONG_SORTS[sort], q=q, artist_id=artist_id, album_id=album_id)
 
     return await cache.respond_with(
         request, lambda: service.list_songs(pager, q, artist_id, album_id)
