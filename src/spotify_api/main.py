@@ -14,6 +14,7 @@ from spotify_api import __version__
 from spotify_api.auth.router import router as auth_router
 from spotify_api.auth.schemas import LoginForm, LoginRequest
 from spotify_api.catalog.router import router as catalog_router
+from spotify_api.core.cache_fast_path import CachedReadFastPath
 from spotify_api.core.db import create_engine, create_sessionmaker
 from spotify_api.core.errors import install_error_handlers
 from spotify_api.core.logging import configure_logging
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 max_age=600,
             )
         )
+    middleware.append(Middleware(CachedReadFastPath))
     middleware.append(Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes))
 
     app = FastAPI(

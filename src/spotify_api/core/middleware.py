@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
-import uuid
 from contextvars import ContextVar
 
 from fastapi import HTTPException
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,16 +22,20 @@ access_log = logging.getLogger("spotify_api.access")
 error_log = logging.getLogger("spotify_api.errors")
 
 REQUEST_ID_HEADER = "x-request-id"
+REQUEST_ID_HEADER_BYTES = REQUEST_ID_HEADER.encode()
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
 def _request_id(scope: Scope) -> str:
-    given = Headers(scope=scope).get(REQUEST_ID_HEADER)
-    if given and _VALID_REQUEST_ID.fullmatch(given):
-        return given
-    return uuid.uuid4().hex
+    for name, value in scope["headers"]:
+        if name == REQUEST_ID_HEADER_BYTES:
+            given: str = value.decode("latin-1")
+            if _VALID_REQUEST_ID.fullmatch(given):
+                return given
+            break
+    return os.urandom(16).hex()
 
 
 class RequestContextMiddleware:
@@ -59,7 +63,10 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                message["headers"] = [
+                    *message.get("headers", ()),
+                    (REQUEST_ID_HEADER_BYTES, request_id.encode()),
+                ]
             await send(message)
 
         try:
@@ -74,18 +81,19 @@ class RequestContextMiddleware:
             template = getattr(route, "path", None) or "<unmatched>"
             REQUESTS.labels(scope["method"], template, str(status)).inc()
             LATENCY.labels(scope["method"], template).observe(elapsed)
-            access_log.info(
-                "request",
-                extra={
-                    "request_id": request_id,
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "route": template,
-                    "status": status,
-                    "duration_ms": round(elapsed * 1000, 2),
-                    "client": (scope.get("client") or ("-",))[0],
-                },
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(
+                    "request",
+                    extra={
+                        "request_id": request_id,
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "route": template,
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 2),
+                        "client": (scope.get("client") or ("-",))[0],
+                    },
+                )
             request_id_var.reset(token)
 
 

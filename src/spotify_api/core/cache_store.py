@@ -1,0 +1,320 @@
+"""The catalog cache's entries in Redis: batched look-ups, single-flight claims, invalidation.
+
+An entry lives under `catalog:entry:{resource}` and holds `{version} {etag}\\n{body}`: the
+catalog version it was rendered at, its strong ETag, and the response body. It counts only
+while `catalog:version` still holds that version, so a write makes every entry obsolete at once
+with one INCR; an obsolete entry is overwritten by the next render of its resource, or expires.
+
+Look-ups are where a busy server spends its Redis time, so they are batched: every look-up
+made while the event loop runs one round joins one `MGET catalog:version entry…` that goes out
+on the next round. Under load, dozens of cache hits share one round trip and one trip through
+redis-py; a lone request waits for no one (its MGET goes out as soon as the loop is free).
+
+A miss claims the resource before rendering: a Lua script that, atomically, returns the entry if
+another request stored it meanwhile, or takes a short lock (`catalog:lock:{version}:{resource}`)
+so that one request renders while the others poll for its entry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from starlette.datastructures import State
+from starlette.types import Scope
+
+from spotify_api.core.errors import ServiceUnavailable
+
+logger = logging.getLogger("spotify_api.cache")
+
+CATALOG_VERSION_KEY = "catalog:version"
+ENTRY_PREFIX = "catalog:entry:"
+LOCK_PREFIX = "catalog:lock:"
+LOCK_MILLISECONDS = 3000  # a render that takes longer lets another request take over
+WAIT_SECONDS = 1.5  # how long a request waits for another one's render before rendering itself
+POLL_SECONDS = 0.015
+MAX_BATCH = 256  # look-ups per MGET
+BREAKER_THRESHOLD = 3  # failures in a row that open the breaker
+BREAKER_SECONDS = 1.0  # after that, how long to skip Redis altogether
+
+CACHE_ERRORS = (RedisError, TimeoutError, OSError)
+
+T = TypeVar("T")
+
+# KEYS: version, entry. ARGV: lock prefix, ":" .. resource, lock token, lock ms.
+# -> {version, entry} if a current entry exists; else {version, false, 1 if locked here else 0}
+_CLAIM = """
+local version = redis.call('GET', KEYS[1]) or '0'
+local entry = redis.call('GET', KEYS[2])
+if entry and string.sub(entry, 1, #version + 1) == version .. ' ' then
+  return {version, entry}
+end
+local lock = ARGV[1] .. version .. ARGV[2]
+if redis.call('SET', lock, ARGV[3], 'PX', ARGV[4], 'NX') then return {version, false, 1} end
+return {version, false, 0}
+"""
+# KEYS: entry, lock. -> {entry or false, 1 while the lock is held else 0}
+_POLL = """
+return {redis.call('GET', KEYS[1]), redis.call('EXISTS', KEYS[2])}
+"""
+# KEYS: entry, lock. ARGV: value ('' to store nothing), TTL seconds, lock token ('' if none).
+_FINISH = """
+if ARGV[1] ~= '' then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
+if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+return 1
+"""
+
+
+async def invalidate_catalog(redis: Redis) -> None:
+    """Make every cached catalog response obsolete: one INCR of the version."""
+    await redis.incr(CATALOG_VERSION_KEY)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    etag: str
+    body: bytes
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def parse_entry(raw: Any, version: str) -> Entry | None:
+    """The entry if `raw` is one rendered at `version`, else None (obsolete or foreign)."""
+    if isinstance(raw, str):
+        raw = raw.encode()
+    if not isinstance(raw, bytes):
+        return None
+    head, separator, body = raw.partition(b"\n")
+    stored_version, _, etag = head.partition(b" ")
+    if not separator or stored_version != version.encode() or not etag.startswith(b'"'):
+        return None
+    return Entry(etag.decode("ascii", "replace"), body)
+
+
+def entry_value(version: str, entry: Entry) -> bytes:
+    return f"{version} {entry.etag}\n".encode() + entry.body
+
+
+class CacheBreaker:
+    """Process-local: after `threshold` Redis failures in a row, the cache is skipped for
+    `cooldown` seconds, so that a dead or hung Redis costs a few time-outs now and then, not
+    one per request. A single late reply (a busy event loop, a burst of new connections) only
+    sends that one request to the database."""
+
+    def __init__(
+        self,
+        cooldown: float = BREAKER_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        threshold: int = BREAKER_THRESHOLD,
+    ) -> None:
+        self.cooldown = cooldown
+        self.clock = clock
+        self.threshold = threshold
+        self.failures = 0
+        self.open_until = 0.0
+
+    def is_open(self) -> bool:
+        return self.open_until != 0.0 and self.clock() < self.open_until
+
+    def trip(self, error: BaseException) -> None:
+        self.failures += 1
+        if self.failures < self.threshold:
+            return
+        if not self.is_open():
+            logger.warning(
+                "response cache unavailable, skipping it for %.1fs: %s",
+                self.cooldown,
+                type(error).__name__,
+            )
+        self.open_until = self.clock() + self.cooldown
+
+    def reset(self) -> None:
+        self.failures = 0
+        self.open_until = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    version: str
+    entry: Entry | None
+
+
+class CacheStore:
+    """The cache's Redis side, one per app (`cache_store(app.state)`).
+
+    It reads its clients from the app's state when it uses them (`cache_redis` for reads,
+    bounded by milliseconds; `redis` for invalidation, bounded like a session look-up), and
+    the breaker from `state.cache_breaker`, so that they can be swapped while the app runs.
+    """
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+        settings = state.settings
+        self.ttl_seconds = settings.cache_ttl_seconds
+        self.retry_after = settings.retry_after_seconds
+        # Socket time-outs bound each read and the connect; this bounds their sum.
+        self.guard_seconds = settings.redis_timeout_seconds + 2 * settings.cache_timeout_seconds
+        # Invalidating is part of a write, which fails without it: it may wait for Redis as
+        # long as a session look-up does, not only the few milliseconds a read waits for a hit.
+        self.writer_guard_seconds = 3 * settings.redis_timeout_seconds
+        self._pending: list[tuple[str, asyncio.Future[Lookup]]] = []
+        self._sending: set[asyncio.Task[None]] = set()
+        # The routes seen answering through the cache, for `CachedReadFastPath`.
+        self.routes: list[Any] = []
+
+    def learn_route(self, scope: Scope) -> None:
+        """Remember the route serving this request, if its pattern matches the request's path."""
+        route = scope.get("route")
+        if route is None or route in self.routes:
+            return
+        pattern = getattr(route, "path_regex", None)
+        if pattern is not None and pattern.match(route_path(scope)):
+            self.routes.append(route)
+
+    def route_for(self, scope: Scope) -> Any:
+        """The learned route whose pattern matches this request's path, or None."""
+        path = route_path(scope)
+        for route in self.routes:
+            if route.path_regex.match(path):
+                return route
+        return None
+
+    @property
+    def breaker(self) -> CacheBreaker:
+        breaker: CacheBreaker | None = getattr(self.state, "cache_breaker", None)
+        if breaker is None:
+            breaker = self.state.cache_breaker = CacheBreaker()
+        return breaker
+
+    @property
+    def redis(self) -> Redis:
+        redis: Redis = self.state.cache_redis
+        return redis
+
+    # -- reading
+
+    def lookup(self, resource: str) -> Awaitable[Lookup]:
+        """The current version and the resource's entry, if current; raises CACHE_ERRORS.
+
+        Joins the batch that the event loop sends on its next round."""
+        future: asyncio.Future[Lookup] = asyncio.get_running_loop().create_future()
+        self._pending.append((resource, future))
+        if len(self._pending) == 1:
+            asyncio.get_running_loop().call_soon(self._flush)
+        elif len(self._pending) >= MAX_BATCH:
+            self._flush()
+        return future
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
+        if batch:
+            task = asyncio.get_running_loop().create_task(self._send(batch))
+            self._sending.add(task)  # the loop keeps only a weak reference to a task
+            task.add_done_callback(self._sending.discard)
+
+    async def _send(self, batch: list[tuple[str, asyncio.Future[Lookup]]]) -> None:
+        keys = [ENTRY_PREFIX + resource for resource, _ in batch]
+        try:
+            replies = await self._call(self.redis.mget(CATALOG_VERSION_KEY, *keys))
+        except Exception as error:  # a Redis failure, usually: each waiter decides
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        except BaseException:  # cancelled at shutdown
+            for _, future in batch:
+                future.cancel()
+            raise
+        version = _text(replies[0]) if replies[0] is not None else "0"
+        for (_, future), raw in zip(batch, replies[1:], strict=True):
+            if not future.done():
+                future.set_result(Lookup(version, parse_entry(raw, version)))
+
+    async def claim(self, resource: str, token: str) -> tuple[Lookup, bool]:
+        """A current entry, or the right to render it (True: this caller holds the lock)."""
+        reply = await self._call(
+            self.redis.register_script(_CLAIM)(
+                keys=[CATALOG_VERSION_KEY, ENTRY_PREFIX + resource],
+                args=[LOCK_PREFIX, ":" + resource, token, LOCK_MILLISECONDS],
+            )
+        )
+        version = _text(reply[0])
+        if len(reply) == 2:
+            return Lookup(version, parse_entry(reply[1], version)), False
+        return Lookup(version, None), reply[2] == 1
+
+    async def wait(self, version: str, resource: str) -> Entry | None:
+        """Poll for the entry another request is rendering; None if it does not come."""
+        poll = self.redis.register_script(_POLL)
+        keys = [ENTRY_PREFIX + resource, f"{LOCK_PREFIX}{version}:{resource}"]
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            await asyncio.sleep(POLL_SECONDS)
+            try:
+                raw, locked = await self._call(poll(keys=keys))
+            except CACHE_ERRORS as error:
+                self.breaker.trip(error)
+                return None
+            entry = parse_entry(raw, version)
+            if entry is not None:
+                return entry
+            if locked != 1:
+                return None  # the render failed or its lock expired: render here
+        return None
+
+    async def finish(self, version: str, resource: str, entry: Entry | None, token: str) -> None:
+        """Store the entry (unless None) and release our lock (if any), in one round trip."""
+        if self.breaker.is_open():
+            return
+        value = entry_value(version, entry) if entry is not None else b""
+        try:
+            await self._call(
+                self.redis.register_script(_FINISH)(
+                    keys=[ENTRY_PREFIX + resource, f"{LOCK_PREFIX}{version}:{resource}"],
+                    args=[value, self.ttl_seconds, token],
+                )
+            )
+        except CACHE_ERRORS as error:
+            self.breaker.trip(error)
+
+    async def _call(self, awaitable: Awaitable[T]) -> T:
+        async with asyncio.timeout(self.guard_seconds):
+            return await awaitable
+
+    # -- writing
+
+    async def invalidate(self) -> None:
+        """Make every cached catalog response obsolete; `ServiceUnavailable` if Redis cannot."""
+        try:
+            async with asyncio.timeout(self.writer_guard_seconds):
+                await invalidate_catalog(self.state.redis)
+        except CACHE_ERRORS as error:
+            self.breaker.trip(error)
+            raise ServiceUnavailable(
+                "The catalog cache cannot be invalidated; try again shortly.",
+                retry_after=self.retry_after,
+            ) from error
+        self.breaker.reset()
+
+
+def route_path(scope: Scope) -> str:
+    """The path as routing sees it: without the root path the app is mounted at."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def cache_store(state: State) -> CacheStore:
+    """The app's store, made on first use."""
+    store: CacheStore | None = getattr(state, "cache_store", None)
+    if store is None:
+        store = state.cache_store = CacheStore(state)
+    return store
