@@ -117,7 +117,7 @@ async def test_a_redis_failing_after_hits_sends_reads_to_the_route(
             harness.app.state.cache_redis = working
         clock.advance(5)  # the breaker that the failures opened closes again
         after = await harness.get("/things/a")
-    for read in reads + [after]:
+    for read in [*reads, after]:
         assert assert_cacheable(read) == etag
     assert harness.renders == ["/things/a"] * 5  # the first, then each read while Redis failed
     assert cache_count("bypass") == bypasses + 4

@@ -93,10 +93,6 @@ class ResponseCache:
         self.store = store
         self.max_age = max_age
 
-    @property
-    def breaker(self) -> CacheBreaker:
-        return self.store.breaker
-
     async def respond(self, request: Request, render: Callable[[], Awaitable[bytes]]) -> Response:
         """The cached response for this path and query, or `render()`'s bytes, stored.
 
