@@ -25,7 +25,8 @@ REFLECT = {"resolve_fks": False}
 
 def upgrade() -> None:
     op.add_column("playlist_items", sa.Column("rank", sa.BigInteger(), nullable=True))
-    op.execute(sa.text(f"UPDATE playlist_items SET rank = CAST(position AS BIGINT) * {RANK_GAP}"))
+    items = sa.table("playlist_items", sa.column("position", sa.Integer()), sa.column("rank"))
+    op.execute(items.update().values(rank=sa.cast(items.c.position, sa.BigInteger()) * RANK_GAP))
     with op.batch_alter_table("playlist_items", reflect_kwargs=REFLECT) as batch:
         batch.drop_constraint("pk_playlist_items", type_="primary")
         batch.alter_column("rank", existing_type=sa.BigInteger(), nullable=False)
