@@ -265,7 +265,7 @@ class PlaylistRepository:
         await self.session.execute(
             update(PlaylistItem)
             .where(in_playlist, rank == block.c.old)
-            .values(rank=_big(base) + block.c.nth * step)
+            .values(rank=_big(base) + block.c.nth * _big(step))
             .execution_options(synchronize_session=False)
         )
 
