@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import event, insert, update
 
 from spotify_api.core.db import utc_now
-from spotify_api.playlists.models import MAX_ITEMS, Playlist, PlaylistItem
+from spotify_api.playlists.models import MAX_ITEMS, RANK_GAP, Playlist, PlaylistItem
 from tests.helpers import assert_problem
 from tests.playlists.conftest import (
     PlaylistFactory,
@@ -42,12 +42,13 @@ SONG_FIELDS = {
 
 
 async def bulk_fill(app: FastAPI, playlist_id: str, song_ids: list[str], count: int) -> None:
-    """Give the playlist `count` items (cycling through `song_ids`) straight in the database."""
+    """Give the playlist `count` items (cycling through `song_ids`) straight in the database,
+    ranked as a renumbered playlist is."""
     now = utc_now()
     rows = [
         {
             "playlist_id": uuid.UUID(playlist_id),
-            "position": position,
+            "rank": (position + 1) * RANK_GAP,
             "song_id": uuid.UUID(song_ids[position % len(song_ids)]),
             "added_at": now,
         }

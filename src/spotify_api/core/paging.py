@@ -63,7 +63,7 @@ async def offset_page_request(
     limit: LimitParam = DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Skip this many items.")] = 0,
 ) -> PageRequest:
-    """Paging by offset alone, for lists whose offset is an indexed position (no cursor)."""
+    """Paging by offset alone (no cursor), for ordered lists such as a playlist's items."""
     return PageRequest(limit, offset)
 
 

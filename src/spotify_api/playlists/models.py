@@ -1,9 +1,12 @@
-"""Playlists and their items: a dense, ordered list of (position, song) per playlist.
+"""Playlists and their items: an ordered list of (rank, song) per playlist.
 
-Positions are 0..n-1 with no gaps; the primary key (playlist_id, position) makes the database
-itself refuse two items at one position. The playlist row keeps its item count, changed in the
-same transaction as the items, and is the row that writers lock. The total duration is summed
-when read: a song's duration may change after it was added.
+An item's stored `rank` is sparse (spaced by `RANK_GAP`, possibly negative); its public position
+is its 0-based index in rank order and is never stored. The primary key (playlist_id, rank) makes
+the database itself refuse two items with one rank, so the order is strict and positions are
+0..n-1 by construction. Sparse ranks let an insert take a free rank between its neighbours and
+a removal leave the others untouched, instead of shifting every later row. The playlist row keeps
+its item count, changed in the same transaction as the items, and is the row that writers lock.
+The total duration is summed when read: a song's duration may change after it was added.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, false
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spotify_api.core.db import Base, Timestamps, UtcDateTime, UuidPrimaryKey, utc_now
@@ -20,6 +23,12 @@ from spotify_api.users.models import User
 MAX_ITEMS = 10_000
 NAME_MAX = 100
 DESCRIPTION_MAX = 300
+
+# New ranks are this far apart: appends and inserts at the front step by it, and about 32
+# inserts in a row at one place fit between two neighbours before the playlist is renumbered.
+RANK_GAP = 2**32
+# Live ranks stay within ±RANK_LIMIT; renumbering parks rows below -RANK_LIMIT for a moment.
+RANK_LIMIT = 2**62
 
 
 class Playlist(UuidPrimaryKey, Timestamps, Base):
@@ -47,9 +56,8 @@ class PlaylistItem(Base):
     playlist_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("playlists.id", ondelete="CASCADE"), primary_key=True
     )
-    # No check that it is >= 0: moves go through negative positions for a moment, so that
-    # one set-based UPDATE can shift a range without tripping over the primary key.
-    position: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=False)
-    # RESTRICT: a song leaves playlists through the service, which closes the gaps it leaves.
+    # Only the order of ranks means anything; they may be negative (inserts at the front).
+    rank: Mapped[int] = mapped_column(BigInteger(), primary_key=True, autoincrement=False)
+    # RESTRICT: a song leaves playlists through the service, which renews their snapshots.
     song_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("songs.id", ondelete="RESTRICT"))
     added_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)

@@ -1,7 +1,8 @@
 """Playlists: private by default, changed only by their owner, serialised per playlist.
 
-Every change locks the playlist's row first, then checks who asks and `If-Match`, moves
-positions with set-based statements, renews the snapshot id and commits before returning.
+Every change locks the playlist's row first, then checks who asks and `If-Match`, changes the
+items (ranks, see the repository: positions are derived from their order), renews the snapshot
+id and commits before returning.
 """
 
 from __future__ import annotations
@@ -106,9 +107,9 @@ class PlaylistService:
         return schemas.PlaylistItemPage(
             items=[
                 schemas.PlaylistItem(
-                    position=item.position, added_at=item.added_at, song=song_view(song)
+                    position=offset + index, added_at=item.added_at, song=song_view(song)
                 )
-                for item, song in rows
+                for index, (item, song) in enumerate(rows)
             ],
             total=total,
             limit=limit,
@@ -171,9 +172,7 @@ class PlaylistService:
             raise PlaylistFull()
         position = length if body.position is None else body.position
         _in_range("position", position, length)
-        if position < length:
-            await self.playlists.shift(playlist_id, position, +1)
-        await self.playlists.insert_item(playlist_id, position, body.song_id)
+        await self.playlists.insert_item(playlist_id, length, position, body.song_id)
         playlist.total_songs = length + 1
         snapshot_id = self._touch(playlist)
         try:
@@ -191,15 +190,16 @@ class PlaylistService:
         if_match: str | None,
     ) -> schemas.SongsRemoved:
         playlist = _changeable(await self.playlists.lock(playlist_id), user_id, if_match)
-        removed, lowest = await self.playlists.delete_items(
-            playlist_id, body.song_id, body.position
-        )
-        if not removed or lowest is None:
-            raise SongNotInPlaylist()
-        if removed == 1:
-            await self.playlists.shift(playlist_id, lowest + 1, -1)
+        if body.position is None:
+            removed = await self.playlists.delete_song(playlist_id, body.song_id)
         else:
-            await self.playlists.close_gaps([playlist_id], start=lowest)
+            found = await self.playlists.item_at(playlist_id, playlist.total_songs, body.position)
+            removed = 0
+            if found is not None and found[1] == body.song_id:
+                await self.playlists.delete_item(playlist_id, found[0])
+                removed = 1
+        if not removed:
+            raise SongNotInPlaylist()
         playlist.total_songs -= removed
         snapshot_id = self._touch(playlist)
         await self.db.commit()
@@ -224,7 +224,9 @@ class PlaylistService:
             snapshot_id = playlist.snapshot_id  # read before the rollback expires the row
             await self.db.rollback()
             return schemas.Snapshot(snapshot_id=snapshot_id)
-        await self.playlists.move_range(playlist_id, start, body.range_length, body.insert_before)
+        await self.playlists.move_range(
+            playlist_id, length, start, body.range_length, body.insert_before
+        )
         snapshot_id = self._touch(playlist)
         await self.db.commit()
         return schemas.Snapshot(snapshot_id=snapshot_id)
