@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL
 
 from harness.common import CLI, BenchError, Options
 from spotify_api.core.cache import CATALOG_VERSION_KEY
+from spotify_api.playlists.models import RANK_GAP
 
 SEED_TIMEOUT = 3600.0
 MIGRATE_TIMEOUT = 300.0
@@ -128,7 +129,10 @@ async def fill_playlist(database: URL, playlist_id: str, songs: Sequence[str]) -
     """Make the playlist hold `songs` in order (COPY), its count and snapshot to match."""
     playlist = uuid.UUID(playlist_id)
     now = datetime.now(UTC)
-    records = [(playlist, position, uuid.UUID(song), now) for position, song in enumerate(songs)]
+    records = [
+        (playlist, (position + 1) * RANK_GAP, uuid.UUID(song), now)
+        for position, song in enumerate(songs)
+    ]
     connection = await asyncpg.connect(dsn(database), timeout=5)
     try:
         async with connection.transaction():
@@ -136,7 +140,7 @@ async def fill_playlist(database: URL, playlist_id: str, songs: Sequence[str]) -
             await connection.copy_records_to_table(
                 "playlist_items",
                 records=records,
-                columns=["playlist_id", "position", "song_id", "added_at"],
+                columns=["playlist_id", "rank", "song_id", "added_at"],
             )
             await connection.execute(
                 "UPDATE playlists SET total_songs = $2, snapshot_id = $3, updated_at = $4 "
@@ -154,15 +158,17 @@ async def fill_playlist(database: URL, playlist_id: str, songs: Sequence[str]) -
 async def playlist_layout(
     database: URL, playlist_id: str, song: str, size: int, edge: int
 ) -> tuple[int, int, int, int, int]:
-    """The playlist's item count, lowest and highest position, and how many of its first
-    `edge` and of its last `edge` positions (of `size`) hold `song`."""
+    """The playlist's item count, lowest and highest position (its index in rank order), and
+    how many of its first `edge` and of its last `edge` positions (of `size`) hold `song`."""
     connection = await asyncpg.connect(dsn(database), timeout=5)
     try:
         row = await connection.fetchrow(
+            "WITH items AS (SELECT song_id, row_number() OVER (ORDER BY rank) - 1 AS position "
+            "FROM playlist_items WHERE playlist_id = $1) "
             "SELECT count(*), coalesce(min(position), -1), coalesce(max(position), -1), "
             "count(*) FILTER (WHERE song_id = $2 AND position < $3), "
             "count(*) FILTER (WHERE song_id = $2 AND position >= $4 - $3) "
-            "FROM playlist_items WHERE playlist_id = $1",
+            "FROM items",
             uuid.UUID(playlist_id),
             uuid.UUID(song),
             edge,
