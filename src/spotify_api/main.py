@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -57,6 +58,16 @@ TAGS = [
 # Relative: the API is served from the root of the host that serves this document.
 SERVERS = [{"url": "/", "description": "The host that serves this document, at its root."}]
 LICENSE = {"name": "MIT", "identifier": "MIT"}
+
+
+def freeze_startup_objects() -> None:
+    """Keep the objects made at start-up (modules, the app, its routes and schemas) out of the
+    garbage collector's full passes: they live as long as the process. (Not in `create_app`:
+    a test suite makes many apps, and frozen objects are never collected.) Without this, each full
+    pass walks all of them and stalls the event loop for tens of milliseconds, which every
+    request in flight at that moment waits out (the p99 of cached reads was 30x their p50)."""
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -137,7 +148,9 @@ def create_default_app() -> FastAPI:
     """What `uvicorn spotify_api.main:app` and the CLI serve: settings from the environment."""
     settings = Settings()
     configure_logging(settings.log_level)
-    return create_app(settings)
+    app = create_app(settings)
+    freeze_startup_objects()
+    return app
 
 
 def __getattr__(name: str) -> FastAPI:
