@@ -86,12 +86,40 @@ def cache_headers(etag: str, max_age: int) -> dict[str, str]:
     return {"ETag": etag, "Cache-Control": f"public, max-age={max_age}"}
 
 
+class CatalogCounts:
+    """The sizes of catalog lists, per catalog version (`core.paging.ListCounts`): paging
+    through a list counts it once, not on every page. For one request: it remembers the
+    version each size was looked up at, which is the version a new count is stored under."""
+
+    def __init__(self, store: CacheStore) -> None:
+        self.store = store
+        self.versions: dict[str, str] = {}
+
+    async def get(self, identity: str) -> int | None:
+        breaker = self.store.breaker
+        if breaker.is_open():
+            return None
+        try:
+            version, total = await self.store.lookup_count(identity)
+        except CACHE_ERRORS as error:
+            breaker.trip(error)
+            return None
+        self.versions[identity] = version
+        return total
+
+    async def put(self, identity: str, total: int) -> None:
+        version = self.versions.get(identity)
+        if version is not None and not self.store.breaker.is_open():
+            await self.store.store_count(version, identity, total)
+
+
 class ResponseCache:
     """The cache for one request. Build it with `get_response_cache` (`CatalogCache`)."""
 
     def __init__(self, store: CacheStore, max_age: int):
         self.store = store
         self.max_age = max_age
+        self.counts = CatalogCounts(store)
 
     async def respond(self, request: Request, render: Callable[[], Awaitable[bytes]]) -> Response:
         """The cached response for this path and query, or `render()`'s bytes, stored.

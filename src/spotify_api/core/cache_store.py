@@ -10,6 +10,10 @@ made while the event loop runs one round joins one `MGET catalog:version entryâ€
 on the next round. Under load, dozens of cache hits share one round trip and one trip through
 redis-py; a lone request waits for no one (its MGET goes out as soon as the loop is free).
 
+The sizes of catalog lists (the `total` of a page) are kept the same way, under
+`catalog:count:{path}?{filters}` as `{version} {total}`, so that paging through a list counts
+it once per catalog version, not on every page.
+
 A miss claims the resource before rendering: a Lua script that, atomically, returns the entry if
 another request stored it meanwhile, or takes a short lock (`catalog:lock:{version}:{resource}`)
 so that one request renders while the others poll for its entry.
@@ -35,6 +39,7 @@ logger = logging.getLogger("spotify_api.cache")
 
 CATALOG_VERSION_KEY = "catalog:version"
 ENTRY_PREFIX = "catalog:entry:"
+COUNT_PREFIX = "catalog:count:"
 LOCK_PREFIX = "catalog:lock:"
 LOCK_MILLISECONDS = 3000  # a render that takes longer lets another request take over
 WAIT_SECONDS = 1.5  # how long a request waits for another one's render before rendering itself
@@ -97,6 +102,16 @@ def parse_entry(raw: Any, version: str) -> Entry | None:
     if not separator or stored_version != version.encode() or not etag.startswith(b'"'):
         return None
     return Entry(etag.decode("ascii", "replace"), body)
+
+
+def parse_count(raw: Any, version: str) -> int | None:
+    """The size of a list if `raw` was counted at `version`, else None."""
+    if isinstance(raw, bytes):
+        raw = raw.decode("ascii", "replace")
+    if not isinstance(raw, str):
+        return None
+    stored_version, _, total = raw.partition(" ")
+    return int(total) if stored_version == version and total.isdigit() else None
 
 
 def entry_value(version: str, entry: Entry) -> bytes:
@@ -165,7 +180,7 @@ class CacheStore:
         # Invalidating is part of a write, which fails without it: it may wait for Redis as
         # long as a session look-up does, not only the few milliseconds a read waits for a hit.
         self.writer_guard_seconds = 3 * settings.redis_timeout_seconds
-        self._pending: list[tuple[str, asyncio.Future[Lookup]]] = []
+        self._pending: list[tuple[str, asyncio.Future[tuple[str, Any]]]] = []
         self._sending: set[asyncio.Task[None]] = set()
         # The routes seen answering through the cache, for `CachedReadFastPath`.
         self.routes: list[Any] = []
@@ -201,12 +216,30 @@ class CacheStore:
 
     # -- reading
 
-    def lookup(self, resource: str) -> Awaitable[Lookup]:
-        """The current version and the resource's entry, if current; raises CACHE_ERRORS.
+    async def lookup(self, resource: str) -> Lookup:
+        """The current version and the resource's entry, if current; raises CACHE_ERRORS."""
+        version, raw = await self._fetch(ENTRY_PREFIX + resource)
+        return Lookup(version, parse_entry(raw, version))
 
-        Joins the batch that the event loop sends on its next round."""
-        future: asyncio.Future[Lookup] = asyncio.get_running_loop().create_future()
-        self._pending.append((resource, future))
+    async def lookup_count(self, identity: str) -> tuple[str, int | None]:
+        """The current version and the list's size, if counted at it; raises CACHE_ERRORS."""
+        version, raw = await self._fetch(COUNT_PREFIX + identity)
+        return version, parse_count(raw, version)
+
+    async def store_count(self, version: str, identity: str, total: int) -> None:
+        """Remember a list's size, counted at `version`; best effort."""
+        try:
+            await self._call(
+                self.redis.set(COUNT_PREFIX + identity, f"{version} {total}", ex=self.ttl_seconds)
+            )
+        except CACHE_ERRORS as error:
+            self.breaker.trip(error)
+
+    def _fetch(self, key: str) -> asyncio.Future[tuple[str, Any]]:
+        """(current version, the key's raw value), from the batch that the event loop sends
+        on its next round."""
+        future: asyncio.Future[tuple[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending.append((key, future))
         if len(self._pending) == 1:
             asyncio.get_running_loop().call_soon(self._flush)
         elif len(self._pending) >= MAX_BATCH:
@@ -220,10 +253,9 @@ class CacheStore:
             self._sending.add(task)  # the loop keeps only a weak reference to a task
             task.add_done_callback(self._sending.discard)
 
-    async def _send(self, batch: list[tuple[str, asyncio.Future[Lookup]]]) -> None:
-        keys = [ENTRY_PREFIX + resource for resource, _ in batch]
+    async def _send(self, batch: list[tuple[str, asyncio.Future[tuple[str, Any]]]]) -> None:
         try:
-            replies = await self._call(self.redis.mget(CATALOG_VERSION_KEY, *keys))
+            replies = await self._call(self.redis.mget(CATALOG_VERSION_KEY, *(k for k, _ in batch)))
         except Exception as error:  # a Redis failure, usually: each waiter decides
             for _, future in batch:
                 if not future.done():
@@ -236,7 +268,7 @@ class CacheStore:
         version = _text(replies[0]) if replies[0] is not None else "0"
         for (_, future), raw in zip(batch, replies[1:], strict=True):
             if not future.done():
-                future.set_result(Lookup(version, parse_entry(raw, version)))
+                future.set_result((version, raw))
 
     async def claim(self, resource: str, token: str) -> tuple[Lookup, bool]:
         """A current entry, or the right to render it (True: this caller holds the lock)."""

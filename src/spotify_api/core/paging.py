@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Query, Request
@@ -176,16 +176,31 @@ class PageRows:
         return replace(self, rows=[tuple(row) for row in self.rows])
 
 
+class ListCounts(Protocol):
+    """Sizes of lists remembered between requests, by `Pager.count_identity`; the catalog's
+    are kept per catalog version, so that any write forgets them."""
+
+    async def get(self, identity: str) -> int | None: ...
+
+    async def put(self, identity: str, total: int) -> None: ...
+
+
 async def fetch_page(session: AsyncSession, query: Select[Any], pager: Pager) -> PageRows:
-    """One page of `query` and the size of the whole list: two queries, however deep."""
+    """One page of `query` and the size of the whole list: two queries, however deep (one when
+    the pager's `counts` remember the size)."""
     position = pager.position()
     rows = (await session.execute(pager.apply(query, position))).all()
     items, offset, has_next, has_previous = pager.page_items(rows, position)
-    counted = select(func.count()).select_from(query.column_descriptions[0]["entity"])
-    if query.whereclause is not None:
-        counted = counted.where(query.whereclause)
-    total = await session.scalar(counted)
-    return PageRows(items, total or 0, offset, has_next, has_previous)
+    counts, identity = pager.counts, pager.count_identity
+    total = await counts.get(identity) if counts is not None else None
+    if total is None:
+        counted = select(func.count()).select_from(query.column_descriptions[0]["entity"])
+        if query.whereclause is not None:
+            counted = counted.where(query.whereclause)
+        total = await session.scalar(counted) or 0
+        if counts is not None:
+            await counts.put(identity, total)
+    return PageRows(items, total, offset, has_next, has_previous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,11 +212,18 @@ class Pager:
     sort: SortKey
     filters: Mapping[str, Any]
     request: PageRequest
+    counts: ListCounts | None = None
 
     @property
     def list_identity(self) -> str:
         """What a cursor belongs to: this list and this order (its filters are added apart)."""
         return f"{self.path} {self.sort.name}"
+
+    @property
+    def count_identity(self) -> str:
+        """What the size of the list depends on: its path and filters (not order, not page)."""
+        filters = sorted((k, str(v)) for k, v in self.filters.items() if v is not None)
+        return f"{self.path}?{urlencode(filters)}"
 
     def position(self) -> Position | None:
         if self.request.cursor is None:
@@ -286,7 +308,13 @@ class Pager:
         return next_link, previous_link
 
 
-def pager_for(request: Request, page: PageRequest, sort: SortKey, **filters: object) -> Pager:
+def pager_for(
+    request: Request,
+    page: PageRequest,
+    sort: SortKey,
+    counts: ListCounts | None = None,
+    **filters: object,
+) -> Pager:
     """The pager of the list at this request's path, signing cursors with `SECRET_KEY`."""
     codec = CursorCodec(request.app.state.settings.secret_key.get_secret_value())
-    return Pager(codec, request.url.path, sort, filters, page)
+    return Pager(codec, request.url.path, sort, filters, page, counts)

@@ -54,7 +54,7 @@ async def list_albums(
     sort: AlbumSort = "title",
 ) -> Response:
     q = search_text(q)
-    pager = pager_for(request, page, ALBUM_SORTS[sort], q=q, artist_id=artist_id)
+    pager = pager_for(request, page, ALBUM_SORTS[sort], cache.counts, q=q, artist_id=artist_id)
     return await cache.respond_with(request, lambda: service.list_albums(pager, q, artist_id))
 
 

@@ -53,7 +53,7 @@ async def list_artists(
     sort: ArtistSort = "name",
 ) -> Response:
     q = search_text(q)
-    pager = pager_for(request, page, ARTIST_SORTS[sort], q=q)
+    pager = pager_for(request, page, ARTIST_SORTS[sort], cache.counts, q=q)
     return await cache.respond_with(request, lambda: service.list_artists(pager, q))
 
 

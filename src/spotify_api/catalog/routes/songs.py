@@ -56,7 +56,9 @@ async def list_songs(
     sort: SongSort = "title",
 ) -> Response:
     q = search_text(q)
-    pager = pager_for(request, page, SONG_SORTS[sort], q=q, artist_id=artist_id, album_id=album_id)
+    pager = pager_for(
+        request, page, SONG_SORTS[sort], cache.counts, q=q, artist_id=artist_id, album_id=album_id
+    )
 
     return await cache.respond_with(
         request, lambda: service.list_songs(pager, q, artist_id, album_id)
