@@ -90,11 +90,19 @@ async def test_only_what_the_route_rendered_is_answered_early(
 
 
 async def test_invalid_parameters_always_reach_the_route(client: httpx.AsyncClient) -> None:
+    cached = [await client.get("/songs") for _ in range(2)]  # rendered, then a hit
+    assert cached[0].content == cached[1].content
     for _ in range(2):
         assert_problem(await client.get("/songs/not-a-uuid"), 422, "validation_error")
         assert_problem(await client.get("/songs?limit=0"), 422, "validation_error")
+        # Normalised to /songs (empty values are dropped), but not valid as sent.
+        assert_problem(await client.get("/songs?limit="), 422, "validation_error")
+        too_long = {"If-None-Match": '"' + "x" * 1030 + '"'}
+        assert_problem(await client.get("/songs", headers=too_long), 422, "validation_error")
         assert_problem(await client.get("/songs?cursor=forged"), 400, "invalid_cursor")
-    assert (await client.get("/songs?limit=1")).status_code == 200
+    blank_search = await client.get("/songs?q=")  # valid: no filter, the same list
+    assert blank_search.status_code == 200
+    assert blank_search.content == cached[0].content
 
 
 async def test_a_redis_failing_after_hits_sends_reads_to_the_route(

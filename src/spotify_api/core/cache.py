@@ -49,6 +49,7 @@ logger = logging.getLogger("spotify_api.cache")
 LOOKED_UP_KEY = "spotify_api.cache_lookup"
 MISSED, FAILED = "missed", "failed"
 HIT = CATALOG_CACHE.labels(result="hit")
+IF_NONE_MATCH_MAX = 1024  # characters: the catalog routes refuse a longer If-None-Match
 
 _ENTITY_TAG = re.compile(r'(?:W/)?"[^"]*"')
 
@@ -71,15 +72,21 @@ def none_match(header: str | None, etag: str) -> bool:
 def resource_of(scope: Scope) -> str:
     """The path and the normalised query: parameters sorted by name (the values of a repeated
     name keep their order), empty values dropped, everything percent-encoded."""
+    return normalised_resource(scope)[0]
+
+
+def normalised_resource(scope: Scope) -> tuple[str, bool]:
+    """`resource_of`, and whether it dropped nothing. An empty value can make a route answer
+    422 (`limit=`) where the same query without it is valid, so only a request that lost
+    nothing may be answered from the entry before the route has validated it."""
     path = quote(scope["path"], safe="/-._~!$&'()*+,;=:@")
     query = scope.get("query_string", b"")
     if not query:
-        return path
-    params = sorted(
-        (item for item in parse_qsl(query.decode("latin-1"), keep_blank_values=True) if item[1]),
-        key=lambda item: item[0],
-    )
-    return f"{path}?{urlencode(params)}" if params else path
+        return path, True
+    items = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    params = sorted((item for item in items if item[1]), key=lambda item: item[0])
+    complete = len(params) == len(items)
+    return (f"{path}?{urlencode(params)}" if params else path), complete
 
 
 def cache_headers(etag: str, max_age: int) -> dict[str, str]:

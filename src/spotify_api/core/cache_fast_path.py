@@ -6,15 +6,24 @@ its answer is the stored bytes. The response cache learns which GET routes answe
 middleware looks the resource up and on a hit sends the entry itself. On a miss it tells the
 route that the look-up was made (so that the route goes straight to claiming the render) and
 hands the request on. An entry exists only for a request that the route itself validated and
-rendered, so a hit never skips a check: invalid parameters are never stored and always reach
-the route.
+rendered, so a hit skips no check: invalid parameters are never stored, and a request whose
+query normalises to another one's (an empty value dropped) or with an `If-None-Match` longer
+than the routes accept is handed to the route, which validates it.
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from spotify_api.core.cache import FAILED, HIT, LOOKED_UP_KEY, MISSED, none_match, resource_of
+from spotify_api.core.cache import (
+    FAILED,
+    HIT,
+    IF_NONE_MATCH_MAX,
+    LOOKED_UP_KEY,
+    MISSED,
+    none_match,
+    normalised_resource,
+)
 from spotify_api.core.cache_store import CACHE_ERRORS, cache_store
 
 _JSON = (b"content-type", b"application/json")
@@ -35,11 +44,15 @@ class CachedReadFastPath:
             await self.app(scope, receive, send)
             return
         breaker = store.breaker
-        if breaker.is_open():
-            await self.app(scope, receive, send)
+        resource, complete = normalised_resource(scope)
+        if_none_match = b", ".join(
+            value for name, value in scope["headers"] if name == b"if-none-match"
+        )
+        if breaker.is_open() or not complete or len(if_none_match) > IF_NONE_MATCH_MAX:
+            await self.app(scope, receive, send)  # the route validates, or renders itself
             return
         try:
-            found = await store.lookup(resource_of(scope))
+            found = await store.lookup(resource)
         except CACHE_ERRORS as error:
             breaker.trip(error)
             scope[LOOKED_UP_KEY] = FAILED
@@ -60,9 +73,6 @@ class CachedReadFastPath:
                 b"public, max-age=%d" % app_state.settings.cache_max_age_seconds,
             ),
         ]
-        if_none_match = b", ".join(
-            value for name, value in scope["headers"] if name == b"if-none-match"
-        )
         if if_none_match and none_match(if_none_match.decode("latin-1"), entry.etag):
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})

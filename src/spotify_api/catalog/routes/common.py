@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Header, Query
 
+from spotify_api.core.cache import IF_NONE_MATCH_MAX
 from spotify_api.core.paging import InvalidCursor
 from spotify_api.core.problems import problem_responses
 from spotify_api.core.schemas import NoNul
@@ -23,7 +24,7 @@ IfNoneMatch = Annotated[
     Header(
         alias="If-None-Match",
         description="An ETag from an earlier answer: 304 with no body if nothing changed.",
-        max_length=1024,
+        max_length=IF_NONE_MATCH_MAX,
     ),
 ]
 
