@@ -113,8 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 max_age=600,
             )
         )
-    middleware.append(Middleware(CachedReadFastPath))
     middleware.append(Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes))
+    middleware.append(Middleware(CachedReadFastPath))
 
     app = FastAPI(
         title="spotify-api",

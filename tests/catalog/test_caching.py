@@ -182,3 +182,24 @@ async def test_with_redis_unreachable_reads_are_served_from_the_database(
         page = await get_ok(offline_client, "/songs?limit=1")
         following = await get_ok(offline_client, page["next"])
         assert [item["title"] for item in following["items"]] == ["Paper Moons"]
+
+
+async def test_a_repeated_parameter_cannot_fill_another_querys_entry(
+    client: httpx.AsyncClient, curator: Curator
+) -> None:
+    """The route reads the last value of a repeated parameter, an empty one too: the entry of
+    `q=love&q=` (no filter) must never answer `q=love`, nor a cursor-less page a cursor's."""
+    album = await curator.album(await curator.artist())
+    await curator.song(album, "Love Song")
+    await curator.song(album, "Other")
+
+    unfiltered = await get_ok(client, "/songs?q=love&q=")
+    searched = await get_ok(client, "/songs?q=love")
+    first = await get_ok(client, "/songs?limit=1")
+    restarted = await get_ok(client, first["next"] + "&cursor=")
+    second = await get_ok(client, first["next"])
+
+    assert unfiltered["total"] == 2
+    assert [song["title"] for song in searched["items"]] == ["Love Song"]
+    assert restarted["items"] == first["items"]
+    assert [song["title"] for song in second["items"]] == ["Other"]

@@ -146,3 +146,71 @@ async def test_concurrent_hits_share_redis_round_trips(app_with: Callable[..., A
     assert {hit.status_code for hit in hits} == {200}
     assert harness.renders == ["/things/hot"]
     assert 1 <= after - before < 40, (before, after)
+
+
+async def test_a_failed_batch_counts_as_one_failure(app_with: Callable[..., Any]) -> None:
+    """Requests that shared one failed look-up fall back together, but count once: a single
+    late reply does not open the breaker for everyone."""
+    async with cached_app(app_with) as harness:
+        first = await harness.get("/things/a")
+        await harness.get("/things/a")  # a hit: the route is known
+        harness.app.state.cache_breaker = CacheBreaker(clock=FakeClock())
+        working, harness.app.state.cache_redis = (
+            harness.app.state.cache_redis,
+            Redis.from_url(UNREACHABLE_REDIS, socket_connect_timeout=1),
+        )
+        try:
+            async with asgi_client(harness.app) as client:
+                failed = await asyncio.wait_for(
+                    asyncio.gather(*(client.get("/things/a") for _ in range(5))), GUARD_SECONDS
+                )
+        finally:
+            await harness.app.state.cache_redis.aclose()
+            harness.app.state.cache_redis = working
+        after = await harness.get("/things/a")
+    assert {response.content for response in [*failed, after]} == {first.content}
+    # Rendered: the first read, and the five that shared the failed look-up. Not the last
+    # read: the breaker stayed closed, so it was a hit again.
+    assert harness.renders == ["/things/a"] * 6
+
+
+async def test_a_render_made_obsolete_by_a_write_keeps_the_newer_entry(
+    app_with: Callable[..., Any],
+) -> None:
+    """A render that a write overtook answers its own request, but stores nothing: storing
+    would replace the entry that a later request rendered from the newer catalog."""
+    started, release = asyncio.Event(), asyncio.Event()
+    renders: list[int] = []
+
+    async def read(request: Request, cache: CatalogCache) -> Response:
+        async def render() -> bytes:
+            renders.append(len(renders) + 1)
+            number = renders[-1]
+            if number == 1:  # the first render is slow: a write happens meanwhile
+                started.set()
+                await release.wait()
+            return b'{"render":%d}' % number
+
+        return await cache.respond(request, render)
+
+    async with cached_app(app_with) as harness, asgi_client(harness.app) as client:
+        harness.app.add_api_route("/slow", read, methods=["GET"])
+        slow = asyncio.create_task(client.get("/slow"))
+        await asyncio.wait_for(started.wait(), GUARD_SECONDS)
+        assert (await harness.post("/things")).status_code == 204  # a write: a new version
+        fresh = await harness.get("/slow")
+        release.set()
+        overtaken = await asyncio.wait_for(slow, GUARD_SECONDS)
+        again = await harness.get("/slow")
+    assert overtaken.json() == {"render": 1}
+    assert fresh.json() == again.json() == {"render": 2}
+    assert renders == [1, 2]
+
+
+async def test_the_body_limit_applies_to_cached_reads_too(app_with: Callable[..., Any]) -> None:
+    async with cached_app(app_with, max_body_bytes=1024) as harness:
+        await harness.get("/things/a")
+        await harness.get("/things/a")  # a hit: the route is known
+        async with asgi_client(harness.app) as client:
+            response = await client.request("GET", "/things/a", content=b"x" * 2000)
+    assert_problem(response, 413, "payload_too_large")

@@ -70,23 +70,18 @@ def none_match(header: str | None, etag: str) -> bool:
 
 
 def resource_of(scope: Scope) -> str:
-    """The path and the normalised query: parameters sorted by name (the values of a repeated
-    name keep their order), empty values dropped, everything percent-encoded."""
-    return normalised_resource(scope)[0]
+    """The path and the query, normalised: parameters sorted by name (the values of a repeated
+    name keep their order), everything percent-encoded.
 
-
-def normalised_resource(scope: Scope) -> tuple[str, bool]:
-    """`resource_of`, and whether it dropped nothing. An empty value can make a route answer
-    422 (`limit=`) where the same query without it is valid, so only a request that lost
-    nothing may be answered from the entry before the route has validated it."""
+    Nothing is dropped: an empty value is part of the request (`q=love&q=` is searched with
+    the last `q`, an empty one), so two queries share an entry only if the route sees the
+    same parameters in them."""
     path = quote(scope["path"], safe="/-._~!$&'()*+,;=:@")
     query = scope.get("query_string", b"")
     if not query:
-        return path, True
+        return path
     items = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
-    params = sorted((item for item in items if item[1]), key=lambda item: item[0])
-    complete = len(params) == len(items)
-    return (f"{path}?{urlencode(params)}" if params else path), complete
+    return f"{path}?{urlencode(sorted(items, key=lambda item: item[0]))}" if items else path
 
 
 def cache_headers(etag: str, max_age: int) -> dict[str, str]:
@@ -108,8 +103,7 @@ class CatalogCounts:
             return None
         try:
             version, total = await self.store.lookup_count(identity)
-        except CACHE_ERRORS as error:
-            breaker.trip(error)
+        except CACHE_ERRORS:  # the store counted the failure, once for its whole batch
             return None
         self.versions[identity] = version
         return total
@@ -142,12 +136,14 @@ class ResponseCache:
         token = secrets.token_hex(8)
         try:
             if looked_up != MISSED:
-                found = await self.store.lookup(resource)
+                found = await self.store.lookup(resource)  # the store counts its failures
                 if found.entry is not None:
-                    breaker.failures = 0
                     self.store.learn_route(request.scope)
                     HIT.inc()
                     return self._answer(request, found.entry)
+        except CACHE_ERRORS:
+            return await self._bypass(request, render)
+        try:
             claimed, locked = await self.store.claim(resource, token)
         except CACHE_ERRORS as error:
             breaker.trip(error)

@@ -6,9 +6,9 @@ its answer is the stored bytes. The response cache learns which GET routes answe
 middleware looks the resource up and on a hit sends the entry itself. On a miss it tells the
 route that the look-up was made (so that the route goes straight to claiming the render) and
 hands the request on. An entry exists only for a request that the route itself validated and
-rendered, so a hit skips no check: invalid parameters are never stored, and a request whose
-query normalises to another one's (an empty value dropped) or with an `If-None-Match` longer
-than the routes accept is handed to the route, which validates it.
+rendered, so a hit skips no check: invalid parameters are never stored (the key keeps every
+parameter, empty ones too), and a request with an `If-None-Match` longer than the routes accept
+is handed to the route, which refuses it. The body-size limit runs before this middleware.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from spotify_api.core.cache import (
     LOOKED_UP_KEY,
     MISSED,
     none_match,
-    normalised_resource,
+    resource_of,
 )
 from spotify_api.core.cache_store import CACHE_ERRORS, cache_store
 
@@ -44,21 +44,18 @@ class CachedReadFastPath:
             await self.app(scope, receive, send)
             return
         breaker = store.breaker
-        resource, complete = normalised_resource(scope)
         if_none_match = b", ".join(
             value for name, value in scope["headers"] if name == b"if-none-match"
         )
-        if breaker.is_open() or not complete or len(if_none_match) > IF_NONE_MATCH_MAX:
+        if breaker.is_open() or len(if_none_match) > IF_NONE_MATCH_MAX:
             await self.app(scope, receive, send)  # the route validates, or renders itself
             return
         try:
-            found = await store.lookup(resource)
-        except CACHE_ERRORS as error:
-            breaker.trip(error)
+            found = await store.lookup(resource_of(scope))
+        except CACHE_ERRORS:  # the store counted the failure, once for its whole batch
             scope[LOOKED_UP_KEY] = FAILED
             await self.app(scope, receive, send)
             return
-        breaker.failures = 0
         if found.entry is None:
             scope[LOOKED_UP_KEY] = MISSED
             await self.app(scope, receive, send)

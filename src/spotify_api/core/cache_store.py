@@ -68,9 +68,14 @@ return {version, false, 0}
 _POLL = """
 return {redis.call('GET', KEYS[1]), redis.call('EXISTS', KEYS[2])}
 """
-# KEYS: entry, lock. ARGV: value ('' to store nothing), TTL seconds, lock token ('' if none).
+# KEYS: entry, lock, version. ARGV: value ('' to store nothing), TTL seconds, lock token
+# ('' if none), the version it was rendered at. An obsolete render stores nothing: it would
+# only overwrite a newer entry of the same resource.
 _FINISH = """
-if ARGV[1] ~= '' then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
+local current = redis.call('GET', KEYS[3]) or '0'
+if ARGV[1] ~= '' and current == ARGV[4] then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+end
 if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
 return 1
 """
@@ -122,7 +127,8 @@ class CacheBreaker:
     """Process-local: after `threshold` Redis failures in a row, the cache is skipped for
     `cooldown` seconds, so that a dead or hung Redis costs a few time-outs now and then, not
     one per request. A single late reply (a busy event loop, a burst of new connections) only
-    sends that one request to the database."""
+    sends the requests waiting for it to the database: a batched look-up that fails counts as
+    one failure, however many requests shared it."""
 
     def __init__(
         self,
@@ -256,7 +262,9 @@ class CacheStore:
     async def _send(self, batch: list[tuple[str, asyncio.Future[tuple[str, Any]]]]) -> None:
         try:
             replies = await self._call(self.redis.mget(CATALOG_VERSION_KEY, *(k for k, _ in batch)))
-        except Exception as error:  # a Redis failure, usually: each waiter decides
+        except Exception as error:  # a Redis failure, usually: each waiter falls back
+            if isinstance(error, CACHE_ERRORS):
+                self.breaker.trip(error)  # one failure, however many requests shared it
             for _, future in batch:
                 if not future.done():
                     future.set_exception(error)
@@ -265,6 +273,7 @@ class CacheStore:
             for _, future in batch:
                 future.cancel()
             raise
+        self.breaker.failures = 0
         version = _text(replies[0]) if replies[0] is not None else "0"
         for (_, future), raw in zip(batch, replies[1:], strict=True):
             if not future.done():
@@ -310,8 +319,12 @@ class CacheStore:
         try:
             await self._call(
                 self.redis.register_script(_FINISH)(
-                    keys=[ENTRY_PREFIX + resource, f"{LOCK_PREFIX}{version}:{resource}"],
-                    args=[value, self.ttl_seconds, token],
+                    keys=[
+                        ENTRY_PREFIX + resource,
+                        f"{LOCK_PREFIX}{version}:{resource}",
+                        CATALOG_VERSION_KEY,
+                    ],
+                    args=[value, self.ttl_seconds, token, version],
                 )
             )
         except CACHE_ERRORS as error:
