@@ -50,7 +50,7 @@ def explore(base_url: str, songs: int) -> Catalog:
         if probe.content != first.content:
             raise BenchError(
                 "the app answers an unknown query parameter differently: `_bench` cannot "
-                "defeat the cache"
+                "make uncached reads of the same page"
             )
         song_path = f"/songs/{first.json()['items'][0]['id']}"
         song = get(client, song_path)

@@ -141,9 +141,10 @@ def report(context: Context, plan: Sequence[Scenario], runs: Mapping[str, Run]) 
         "",
         "Uncached runs: the catalog version is bumped before each (as a write would), (c) asks "
         f"for a different song each time, {UNCACHED_IDS:,} ids in turn, and (d1–d6), (e) add "
-        "`&_bench=<n>`, new with each request: the app ignores unknown parameters but the "
-        "cache key includes them. A list's `total` is kept per catalog version by path and "
-        "filters, so in (d1–d6), (e) only the first request of a run counts its list in SQL; "
+        "`&_bench=<n>`, a parameter the route does not read: the app answers as without it, "
+        "renders it every time and never stores it (*Cache*: uncacheable). A list's `total` "
+        "is kept per catalog version by path and filters, so in (d1–d6), (e) only the first "
+        "request of a run counts its list in SQL; "
         "the others pay for their page alone. *CPU/req* is the server's CPU time (user and "
         "system, all its processes; PostgreSQL's and Redis's not included) divided by the "
         "requests answered: other work on the machine disturbs it much less than req/s and "

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from prometheus_client import REGISTRY
 
 from tests.catalog.conftest import Curator, get_ok
 from tests.conftest import asgi_client
@@ -203,3 +204,28 @@ async def test_a_repeated_parameter_cannot_fill_another_querys_entry(
     assert [song["title"] for song in searched["items"]] == ["Love Song"]
     assert restarted["items"] == first["items"]
     assert [song["title"] for song in second["items"]] == ["Other"]
+
+
+async def test_a_parameter_no_route_reads_is_answered_but_never_stored(
+    client: httpx.AsyncClient, raw_redis: Any, catalog: dict[str, Any]
+) -> None:
+    """A cache-buster or junk parameter gets the right answer, rendered, and leaves nothing in
+    Redis: a client cannot fill it with copies of one answer."""
+
+    async def entries() -> list[bytes]:
+        return sorted([key async for key in raw_redis.scan_iter(match="catalog:entry:*")])
+
+    def uncacheable() -> float:
+        labels = {"result": "uncacheable"}
+        return REGISTRY.get_sample_value("catalog_cache_total", labels) or 0.0
+
+    plain = await get_ok(client, "/songs?limit=5")
+    stored, counted = await entries(), uncacheable()
+    busted = [await client.get(f"/songs?limit=5&_={n}") for n in range(3)]
+    song = await client.get(f"/songs/{catalog['song']['id']}?junk=1")
+
+    assert [response.json() for response in busted] == [plain] * 3
+    assert song.json() == catalog["song"]
+    assert "etag" in song.headers
+    assert await entries() == stored
+    assert uncacheable() == counted + 4

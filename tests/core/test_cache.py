@@ -46,9 +46,21 @@ class Harness:
 
 
 def install_routes(harness: Harness) -> None:
-    """GET /things/{name} through the cache ("missing" is a 404); POST /things invalidates."""
+    """GET /things/{name} through the cache ("missing" is a 404); POST /things invalidates.
 
-    async def read(name: str, request: Request, cache: CatalogCache) -> Response:
+    The route reads the query parameters a, b, c, d, q and x (and echoes them)."""
+
+    async def read(
+        name: str,
+        request: Request,
+        cache: CatalogCache,
+        a: str | None = None,
+        b: str | None = None,
+        c: str | None = None,
+        d: str | None = None,
+        q: str | None = None,
+        x: str | None = None,
+    ) -> Response:
         async def render() -> bytes:
             harness.renders.append(request.url.path)
             await asyncio.sleep(0)  # let concurrent requests reach the cache meanwhile

@@ -69,9 +69,10 @@ def none_match(header: str | None, etag: str) -> bool:
     return any(tag.removeprefix("W/") == opaque for tag in _ENTITY_TAG.findall(header))
 
 
-def resource_of(scope: Scope) -> str:
+def resource_of(scope: Scope, declared: frozenset[str] | None = None) -> str | None:
     """The path and the query, normalised: parameters sorted by name (the values of a repeated
-    name keep their order), everything percent-encoded.
+    name keep their order), everything percent-encoded. None if the query names a parameter
+    outside `declared` (the route's): such a request is not cached.
 
     Nothing is dropped: an empty value is part of the request (`q=love&q=` is searched with
     the last `q`, an empty one), so two queries share an entry only if the route sees the
@@ -81,6 +82,8 @@ def resource_of(scope: Scope) -> str:
     if not query:
         return path
     items = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    if declared is not None and any(name not in declared for name, _ in items):
+        return None
     return f"{path}?{urlencode(sorted(items, key=lambda item: item[0]))}" if items else path
 
 
@@ -130,15 +133,18 @@ class ResponseCache:
         """
         breaker = self.store.breaker
         looked_up = request.scope.get(LOOKED_UP_KEY)
+        declared = self.store.routes.declared_query(request.scope.get("route"))
+        resource = resource_of(request.scope, declared)
+        if resource is None:
+            return await self._bypass(request, render, "uncacheable")
         if looked_up == FAILED or breaker.is_open():
             return await self._bypass(request, render)
-        resource = resource_of(request.scope)
         token = secrets.token_hex(8)
         try:
             if looked_up != MISSED:
                 found = await self.store.lookup(resource)  # the store counts its failures
                 if found.entry is not None:
-                    self.store.learn_route(request.scope)
+                    self.store.routes.learn(request.scope)
                     HIT.inc()
                     return self._answer(request, found.entry)
         except CACHE_ERRORS:
@@ -176,7 +182,7 @@ class ResponseCache:
             raise
         entry = Entry(make_etag(body), body)
         await self.store.finish(claimed.version, resource, entry, token)
-        self.store.learn_route(request.scope)
+        self.store.routes.learn(request.scope)
         CATALOG_CACHE.labels(result="miss").inc()
         return self._answer(request, entry)
 
@@ -213,9 +219,11 @@ class ResponseCache:
             return False
         return True
 
-    async def _bypass(self, request: Request, render: Callable[[], Awaitable[bytes]]) -> Response:
+    async def _bypass(
+        self, request: Request, render: Callable[[], Awaitable[bytes]], result: str = "bypass"
+    ) -> Response:
         body = await render()
-        CATALOG_CACHE.labels(result="bypass").inc()
+        CATALOG_CACHE.labels(result=result).inc()
         return self._answer(request, Entry(make_etag(body), body))
 
     def _answer(self, request: Request, entry: Entry) -> Response:

@@ -39,7 +39,7 @@ class CachedReadFastPath:
             return
         app_state = scope["app"].state
         store = cache_store(app_state)
-        route = store.route_for(scope)
+        route = store.routes.route_for(scope)
         if route is None:
             await self.app(scope, receive, send)
             return
@@ -47,11 +47,12 @@ class CachedReadFastPath:
         if_none_match = b", ".join(
             value for name, value in scope["headers"] if name == b"if-none-match"
         )
-        if breaker.is_open() or len(if_none_match) > IF_NONE_MATCH_MAX:
+        resource = resource_of(scope, store.routes.declared_query(route))
+        if resource is None or breaker.is_open() or len(if_none_match) > IF_NONE_MATCH_MAX:
             await self.app(scope, receive, send)  # the route validates, or renders itself
             return
         try:
-            found = await store.lookup(resource_of(scope))
+            found = await store.lookup(resource)
         except CACHE_ERRORS:  # the store counted the failure, once for its whole batch
             scope[LOOKED_UP_KEY] = FAILED
             await self.app(scope, receive, send)

@@ -31,8 +31,8 @@ from typing import Any, TypeVar
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from starlette.datastructures import State
-from starlette.types import Scope
 
+from spotify_api.core.cache_routes import CachedRoutes
 from spotify_api.core.errors import ServiceUnavailable
 
 logger = logging.getLogger("spotify_api.cache")
@@ -188,25 +188,7 @@ class CacheStore:
         self.writer_guard_seconds = 3 * settings.redis_timeout_seconds
         self._pending: list[tuple[str, asyncio.Future[tuple[str, Any]]]] = []
         self._sending: set[asyncio.Task[None]] = set()
-        # The routes seen answering through the cache, for `CachedReadFastPath`.
-        self.routes: list[Any] = []
-
-    def learn_route(self, scope: Scope) -> None:
-        """Remember the route serving this request, if its pattern matches the request's path."""
-        route = scope.get("route")
-        if route is None or route in self.routes:
-            return
-        pattern = getattr(route, "path_regex", None)
-        if pattern is not None and pattern.match(route_path(scope)):
-            self.routes.append(route)
-
-    def route_for(self, scope: Scope) -> Any:
-        """The learned route whose pattern matches this request's path, or None."""
-        path = route_path(scope)
-        for route in self.routes:
-            if route.path_regex.match(path):
-                return route
-        return None
+        self.routes = CachedRoutes()
 
     @property
     def breaker(self) -> CacheBreaker:
@@ -348,13 +330,6 @@ class CacheStore:
                 retry_after=self.retry_after,
             ) from error
         self.breaker.reset()
-
-
-def route_path(scope: Scope) -> str:
-    """The path as routing sees it: without the root path the app is mounted at."""
-    path: str = scope["path"]
-    root: str = scope.get("root_path", "")
-    return path[len(root) :] if root and path.startswith(root) else path
 
 
 def cache_store(state: State) -> CacheStore:

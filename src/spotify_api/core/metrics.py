@@ -30,7 +30,8 @@ LATENCY = Histogram(
 CATALOG_CACHE = Counter(
     "catalog_cache",
     "Catalog response cache lookups, by result: hit, miss (rendered and stored), coalesced "
-    "(served from a concurrent request's render), bypass (Redis skipped or failing).",
+    "(served from a concurrent request's render), bypass (Redis skipped or failing), "
+    "uncacheable (a query parameter the route does not read: rendered, never stored).",
     ["result"],
 )
 
