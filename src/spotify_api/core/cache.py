@@ -87,8 +87,12 @@ def resource_of(scope: Scope, declared: frozenset[str] | None = None) -> str | N
     return f"{path}?{urlencode(sorted(items, key=lambda item: item[0]))}" if items else path
 
 
-def cache_headers(etag: str, max_age: int) -> dict[str, str]:
-    return {"ETag": etag, "Cache-Control": f"public, max-age={max_age}"}
+def entry_response(entry: Entry, max_age: int, if_none_match: str | None) -> Response:
+    """The answer of a cached read: the entry's bytes, or 304 if `If-None-Match` matches."""
+    headers = {"ETag": entry.etag, "Cache-Control": f"public, max-age={max_age}"}
+    if none_match(if_none_match, entry.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(content=entry.body, media_type="application/json", headers=headers)
 
 
 class CatalogCounts:
@@ -227,10 +231,8 @@ class ResponseCache:
         return self._answer(request, Entry(make_etag(body), body))
 
     def _answer(self, request: Request, entry: Entry) -> Response:
-        headers = cache_headers(entry.etag, self.max_age)
-        if none_match(", ".join(request.headers.getlist("if-none-match")), entry.etag):
-            return Response(status_code=304, headers=headers)
-        return Response(content=entry.body, media_type="application/json", headers=headers)
+        if_none_match = ", ".join(request.headers.getlist("if-none-match"))
+        return entry_response(entry, self.max_age, if_none_match)
 
 
 async def get_response_cache(request: Request) -> ResponseCache:

@@ -21,12 +21,10 @@ from spotify_api.core.cache import (
     IF_NONE_MATCH_MAX,
     LOOKED_UP_KEY,
     MISSED,
-    none_match,
+    entry_response,
     resource_of,
 )
 from spotify_api.core.cache_store import CACHE_ERRORS, cache_store
-
-_JSON = (b"content-type", b"application/json")
 
 
 class CachedReadFastPath:
@@ -63,19 +61,9 @@ class CachedReadFastPath:
             return
         HIT.inc()
         scope["route"] = route  # for the access log and metrics, as routing would have set
-        entry = found.entry
-        headers = [
-            (b"etag", entry.etag.encode()),
-            (
-                b"cache-control",
-                b"public, max-age=%d" % app_state.settings.cache_max_age_seconds,
-            ),
-        ]
-        if if_none_match and none_match(if_none_match.decode("latin-1"), entry.etag):
-            await send({"type": "http.response.start", "status": 304, "headers": headers})
-            await send({"type": "http.response.body", "body": b""})
-            return
-        headers.append((b"content-length", str(len(entry.body)).encode()))
-        headers.append(_JSON)
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": entry.body})
+        response = entry_response(
+            found.entry,
+            app_state.settings.cache_max_age_seconds,
+            if_none_match.decode("latin-1"),
+        )
+        await response(scope, receive, send)
