@@ -20,6 +20,8 @@ from jose import jws
 from jose.exceptions import JOSEError
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import NullType, TypeDecorator
 
 from spotify_api.core.errors import BadRequest
 
@@ -29,6 +31,8 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000
 _CURSOR_VERSION = 1
+#: A cursor's offset counts items already passed, which may exceed MAX_OFFSET on long lists.
+_MAX_CURSOR_OFFSET = 2**31 - 1
 
 
 class InvalidCursor(BadRequest):
@@ -67,6 +71,18 @@ async def offset_page_request(
     return PageRequest(limit, offset)
 
 
+def _python_type(column: Any) -> type:
+    """The Python type of a sort column's values, seen through type decorators and through
+    functions such as lower() that SQLAlchemy leaves untyped."""
+    column_type = column.type
+    if isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
+    if isinstance(column_type, NullType) and isinstance(column, FunctionElement):
+        return _python_type(next(iter(column.clauses)))
+    python_type: type = column_type.python_type
+    return python_type
+
+
 @dataclass(frozen=True, slots=True)
 class SortKey:
     """How a list is ordered: one column, then the id to break ties."""
@@ -75,6 +91,19 @@ class SortKey:
     column: Any
     id_column: Any
     descending: bool
+
+    def accepts_key(self, key: Any) -> bool:
+        """Whether `key` can stand for a value of the sort column: its type, and nothing that the
+        database refuses to compare (a NUL in text, a naive timestamp, an integer past 64 bits).
+        A cursor is signed, but its contents still came from outside."""
+        expected = _python_type(self.column)
+        if expected is str:
+            return isinstance(key, str) and "\x00" not in key
+        if expected is datetime:
+            return isinstance(key, datetime) and key.utcoffset() is not None
+        if expected is int:
+            return isinstance(key, int) and not isinstance(key, bool) and abs(key) < 2**63
+        return isinstance(key, expected)
 
     def key_of(self, row: Any) -> tuple[Any, Any]:
         """The (sort key, id) of an ORM row of the sorted table."""
@@ -142,14 +171,21 @@ class CursorCodec:
     def decode(self, cursor: str, sort: str, filters: Mapping[str, Any]) -> Position:
         try:
             payload = json.loads(jws.verify(cursor, self._secret, algorithms=["HS256"]))
+            if not isinstance(payload, dict):
+                raise InvalidCursor()
             if payload["v"] != _CURSOR_VERSION or payload["f"] != _fingerprint(sort, filters):
                 raise InvalidCursor()
-            return Position(
-                _decode_key(payload["k"]),
-                str(payload["i"]),
-                int(payload["o"]),
-                bool(payload["b"]),
-            )
+            row_id, offset, backward = payload["i"], payload["o"], payload["b"]
+            if not (
+                isinstance(row_id, str)
+                and len(row_id) <= 64
+                and isinstance(offset, int)
+                and not isinstance(offset, bool)
+                and 0 <= offset <= _MAX_CURSOR_OFFSET
+                and isinstance(backward, bool)
+            ):
+                raise InvalidCursor()
+            return Position(_decode_key(payload["k"]), row_id, offset, backward)
         except (JOSEError, ValueError, KeyError, TypeError) as error:
             raise InvalidCursor() from error
 
@@ -228,7 +264,10 @@ class Pager:
     def position(self) -> Position | None:
         if self.request.cursor is None:
             return None
-        return self.codec.decode(self.request.cursor, self.list_identity, self.filters)
+        position = self.codec.decode(self.request.cursor, self.list_identity, self.filters)
+        if not self.sort.accepts_key(position.key):
+            raise InvalidCursor()
+        return position
 
     def apply(self, query: Select[Any], position: Position | None) -> Select[Any]:
         """The query restricted to this page (one extra row tells whether more follow)."""
