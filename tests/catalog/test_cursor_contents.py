@@ -95,9 +95,7 @@ async def test_a_playlists_cursor_with_a_value_of_the_wrong_kind_is_400(
     value: Any,
 ) -> None:
     for name in ("one", "two"):
-        created = await client.post(
-            "/playlists/create", json={"name": name}, headers=user_headers
-        )
+        created = await client.post("/playlists/create", json={"name": name}, headers=user_headers)
         assert created.status_code == 201, created.text
     cursor = await next_cursor(client, "/playlists", headers=user_headers)
     forged = resign(app, cursor, field, value)
