@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pydantic import TypeAdapter, ValidationError
 
 from spotify_api.auth.schemas import Email, Password, Username
-from spotify_api.settings import Settings
+from spotify_api.settings import Settings, describe_invalid_settings
 
 if TYPE_CHECKING:
     from spotify_api.catalog.seed import SeedPlan, SeedSummary
@@ -268,7 +268,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    code: int = args.handler(args)
+    try:
+        code: int = args.handler(args)
+    except ValidationError as error:
+        if error.title != Settings.__name__:
+            raise
+        for line in describe_invalid_settings(error):
+            print(f"error: {line}", file=sys.stderr)
+        return 1
     return code
 
 

@@ -11,11 +11,12 @@ import secrets
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 
 EMBEDDED_DATABASE_URL = "sqlite+aiosqlite:///./spotify_api.db"
+MIN_SECRET_KEY_LENGTH = 32
 MEMORY_REDIS_URL = "memory://"
 
 
@@ -81,6 +82,18 @@ class Settings(BaseSettings):
     def _normalise_database_url(cls, value: str) -> str:
         return normalise_database_url(value)
 
+    @field_validator("secret_key", mode="after")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        length = len(value.get_secret_value())
+        if length < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(
+                f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters (it has "
+                f"{length}); make one with: python3 -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'"
+            )
+        return value
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -110,3 +123,13 @@ class Settings(BaseSettings):
     @property
     def is_embedded(self) -> bool:
         return self.is_sqlite and self.uses_memory_redis
+
+
+def describe_invalid_settings(error: ValidationError) -> list[str]:
+    """One line per invalid setting, naming its environment variable, for people to read."""
+    lines = []
+    for issue in error.errors(include_url=False, include_input=False):
+        name = str(issue["loc"][0]).upper() if issue["loc"] else "settings"
+        message = str(issue["msg"]).removeprefix("Value error, ")
+        lines.append(message if message.startswith(name) else f"{name}: {message}")
+    return lines

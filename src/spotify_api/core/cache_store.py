@@ -1,9 +1,11 @@
 """The catalog cache's entries in Redis: batched look-ups, single-flight claims, invalidation.
 
-An entry lives under `catalog:entry:{resource}` and holds `{version} {etag}\\n{body}`: the
+An entry lives under `catalog:entry:{key id}:{resource}` and holds `{version} {etag}\\n{body}`: the
 catalog version it was rendered at, its strong ETag, and the response body. It counts only
 while `catalog:version` still holds that version, so a write makes every entry obsolete at once
 with one INCR; an obsolete entry is overwritten by the next render of its resource, or expires.
+The key id is a short fingerprint of `SECRET_KEY`: list pages carry cursors signed with it, so
+processes with another key (after a key change, or in a mixed deployment) never share entries.
 
 Look-ups are where a busy server spends its Redis time, so they are batched: every look-up
 made while the event loop runs one round joins one `MGET catalog:version entry…` that goes out
@@ -11,17 +13,19 @@ on the next round. Under load, dozens of cache hits share one round trip and one
 redis-py; a lone request waits for no one (its MGET goes out as soon as the loop is free).
 
 The sizes of catalog lists (the `total` of a page) are kept the same way, under
-`catalog:count:{path}?{filters}` as `{version} {total}`, so that paging through a list counts
-it once per catalog version, not on every page.
+`catalog:count:{key id}:{path}?{filters}` as `{version} {total}`, so that paging through a list
+counts it once per catalog version, not on every page.
 
 A miss claims the resource before rendering: a Lua script that, atomically, returns the entry if
-another request stored it meanwhile, or takes a short lock (`catalog:lock:{version}:{resource}`)
-so that one request renders while the others poll for its entry.
+another request stored it meanwhile, or takes a short lock
+(`catalog:lock:{key id}:{version}:{resource}`) so that one request renders while the others poll
+for its entry.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -119,6 +123,12 @@ def parse_count(raw: Any, version: str) -> int | None:
     return int(total) if stored_version == version and total.isdigit() else None
 
 
+def key_id(secret: str) -> str:
+    """A short, one-way fingerprint of the signing key: enough to tell keys apart, useless
+    for recovering one."""
+    return hashlib.sha256(b"spotify-api cache namespace\0" + secret.encode()).hexdigest()[:12]
+
+
 def entry_value(version: str, entry: Entry) -> bytes:
     return f"{version} {entry.etag}\n".encode() + entry.body
 
@@ -189,6 +199,10 @@ class CacheStore:
         self._pending: list[tuple[str, asyncio.Future[tuple[str, Any]]]] = []
         self._sending: set[asyncio.Task[None]] = set()
         self.routes = CachedRoutes()
+        namespace = key_id(settings.secret_key.get_secret_value())
+        self.entry_prefix = f"{ENTRY_PREFIX}{namespace}:"
+        self.count_prefix = f"{COUNT_PREFIX}{namespace}:"
+        self.lock_prefix = f"{LOCK_PREFIX}{namespace}:"
 
     @property
     def breaker(self) -> CacheBreaker:
@@ -206,19 +220,21 @@ class CacheStore:
 
     async def lookup(self, resource: str) -> Lookup:
         """The current version and the resource's entry, if current; raises CACHE_ERRORS."""
-        version, raw = await self._fetch(ENTRY_PREFIX + resource)
+        version, raw = await self._fetch(self.entry_prefix + resource)
         return Lookup(version, parse_entry(raw, version))
 
     async def lookup_count(self, identity: str) -> tuple[str, int | None]:
         """The current version and the list's size, if counted at it; raises CACHE_ERRORS."""
-        version, raw = await self._fetch(COUNT_PREFIX + identity)
+        version, raw = await self._fetch(self.count_prefix + identity)
         return version, parse_count(raw, version)
 
     async def store_count(self, version: str, identity: str, total: int) -> None:
         """Remember a list's size, counted at `version`; best effort."""
         try:
             await self._call(
-                self.redis.set(COUNT_PREFIX + identity, f"{version} {total}", ex=self.ttl_seconds)
+                self.redis.set(
+                    self.count_prefix + identity, f"{version} {total}", ex=self.ttl_seconds
+                )
             )
         except CACHE_ERRORS as error:
             self.breaker.trip(error)
@@ -265,8 +281,8 @@ class CacheStore:
         """A current entry, or the right to render it (True: this caller holds the lock)."""
         reply = await self._call(
             self.redis.register_script(_CLAIM)(
-                keys=[CATALOG_VERSION_KEY, ENTRY_PREFIX + resource],
-                args=[LOCK_PREFIX, ":" + resource, token, LOCK_MILLISECONDS],
+                keys=[CATALOG_VERSION_KEY, self.entry_prefix + resource],
+                args=[self.lock_prefix, ":" + resource, token, LOCK_MILLISECONDS],
             )
         )
         version = _text(reply[0])
@@ -277,7 +293,7 @@ class CacheStore:
     async def wait(self, version: str, resource: str) -> Entry | None:
         """Poll for the entry another request is rendering; None if it does not come."""
         poll = self.redis.register_script(_POLL)
-        keys = [ENTRY_PREFIX + resource, f"{LOCK_PREFIX}{version}:{resource}"]
+        keys = [self.entry_prefix + resource, f"{self.lock_prefix}{version}:{resource}"]
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             await asyncio.sleep(POLL_SECONDS)
@@ -302,8 +318,8 @@ class CacheStore:
             await self._call(
                 self.redis.register_script(_FINISH)(
                     keys=[
-                        ENTRY_PREFIX + resource,
-                        f"{LOCK_PREFIX}{version}:{resource}",
+                        self.entry_prefix + resource,
+                        f"{self.lock_prefix}{version}:{resource}",
                         CATALOG_VERSION_KEY,
                     ],
                     args=[value, self.ttl_seconds, token, version],
