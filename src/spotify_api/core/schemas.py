@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, TypeVar
+import re
+import types
+from datetime import date
+from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
@@ -52,18 +63,48 @@ def refuse_nul(value: T) -> T:
 NoNul = AfterValidator(refuse_nul)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _scalar_type(annotation: Any) -> Any:
+    """`bool` for `bool`, `bool | None`, `Annotated[bool, …] | None` and the like."""
+    if get_origin(annotation) is Annotated:
+        return _scalar_type(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, types.UnionType):
+        members = [member for member in get_args(annotation) if member is not type(None)]
+        return _scalar_type(members[0]) if len(members) == 1 else None
+    return annotation
+
+
+def refuse_loose_scalar(expected: Any, value: Any) -> None:
+    """JSON has booleans, numbers and strings of its own: a body says what it means with them.
+    Pydantic's lax mode would take `0` for false, `"5"` or `5.0` for 5 and `0` for 1970-01-01."""
+    if value is None:
+        return
+    if expected is bool and not isinstance(value, bool):
+        raise PydanticCustomError("bool_type", "Input should be true or false.")
+    if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise PydanticCustomError("int_type", "Input should be an integer number.")
+    if expected is date and not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        raise PydanticCustomError("date_type", "Input should be a date as YYYY-MM-DD.")
+
+
 class RequestModel(BaseModel):
     """A request body: unknown fields are an error, so a typo never silently does nothing.
 
     No text in it may hold a NUL character (422 `nul_character`, naming the field): PostgreSQL
-    cannot store one, and no name or title needs one.
+    cannot store one, and no name or title needs one. Booleans, integers and dates are taken
+    only as JSON writes them (422 naming the field otherwise), never coerced.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     @field_validator("*", mode="before")
     @classmethod
-    def _refuse_nul(cls, value: Any) -> Any:
+    def _refuse_loose_values(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name is not None:
+            expected = _scalar_type(cls.model_fields[info.field_name].annotation)
+            refuse_loose_scalar(expected, value)
         return refuse_nul(value)
 
 
