@@ -17,6 +17,7 @@ from spotify_api.auth.schemas import LoginForm, LoginRequest
 from spotify_api.catalog.router import router as catalog_router
 from spotify_api.core.cache_fast_path import CachedReadFastPath
 from spotify_api.core.db import create_engine, create_sessionmaker
+from spotify_api.core.deadline import RequestDeadline
 from spotify_api.core.errors import install_error_handlers
 from spotify_api.core.logging import configure_logging
 from spotify_api.core.middleware import (
@@ -115,6 +116,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     middleware.append(Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes))
     middleware.append(Middleware(CachedReadFastPath))
+    middleware.append(
+        Middleware(
+            RequestDeadline,
+            seconds=settings.request_timeout_seconds,
+            retry_after=settings.retry_after_seconds,
+        )
+    )
 
     app = FastAPI(
         title="spotify-api",

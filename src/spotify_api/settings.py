@@ -70,12 +70,20 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = Field(default=2.0, gt=0)
     db_connect_timeout_seconds: float = Field(default=2.0, gt=0)
     db_statement_timeout_seconds: float = Field(default=2.0, gt=0)
+    request_timeout_seconds: float = Field(
+        default=3.0,
+        gt=0,
+        description="Every answer within this: past it, the work is cancelled and it is a 503.",
+    )
     redis_timeout_seconds: float = Field(default=0.3, gt=0)
     retry_after_seconds: int = Field(default=5, ge=1)
 
     cache_ttl_seconds: int = Field(default=300, ge=1)
     cache_max_age_seconds: int = Field(default=30, ge=0)
-    cache_timeout_seconds: float = Field(default=0.05, gt=0)
+    # Longer than a hit takes on a loaded host: when the cache is late, falling back to the
+    # database is no faster, and no answer at all while the database hangs. The breaker bounds
+    # what a dead cache costs.
+    cache_timeout_seconds: float = Field(default=0.25, gt=0)
 
     @field_validator("database_url", mode="after")
     @classmethod

@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from spotify_api.catalog.models import Artist
 from spotify_api.settings import Settings
 from tests.conftest import ON_POSTGRES, ON_REDIS
 from tests.helpers import PASSWORD, assert_problem, bearer, login, register
@@ -232,3 +233,130 @@ async def test_an_exhausted_pool_is_503(
         after = await send(app, "GET", "/me", headers=bearer(token))
     assert_unavailable(response)
     assert after.status_code == 200, after.text
+
+
+# One deadline for the whole request: waits that are each bounded must not add up past it.
+
+DEADLINE = {"request_timeout_seconds": 0.5}
+#: Far past the deadline, far short of the other bounds (5 s) it has to cut.
+DEADLINE_GUARD_SECONDS = 3
+
+
+async def send_within_deadline(
+    app: FastAPI, method: str, path: str, **kwargs: Any
+) -> httpx.Response:
+    async with client_of(app) as client:
+        return await asyncio.wait_for(
+            client.request(method, path, **kwargs), DEADLINE_GUARD_SECONDS
+        )
+
+
+@asynccontextmanager
+async def slow_link(port: int, delay: float) -> AsyncIterator[int]:
+    """A TCP relay to 127.0.0.1:`port` that holds every chunk for `delay` seconds: a server
+    that is up but late, as Redis is on a loaded host. Yields the relay's port."""
+
+    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while chunk := await reader.read(65536):
+                await asyncio.sleep(delay)
+                writer.write(chunk)
+                await writer.drain()
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", port)
+        for task in (pipe(reader, upstream_writer), pipe(upstream_reader, writer)):
+            tasks.add(asyncio.create_task(task))
+
+    server = await asyncio.start_server(relay, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def test_waiting_for_the_pool_stops_at_the_request_deadline(
+    client: httpx.AsyncClient, app_with: Callable[..., Any]
+) -> None:
+    async with app_with(
+        db_pool_size=1, db_max_overflow=0, db_pool_timeout_seconds=5, **DEADLINE
+    ) as app:
+        async with app.state.engine.connect() as held:
+            await held.execute(text("SELECT 1"))
+            response = await send_within_deadline(app, "POST", "/register", json=NEW_USER)
+        after = await send_within_deadline(app, "POST", "/register", json=NEW_USER)
+    assert_unavailable(response)
+    assert after.status_code == 201, after.text
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="a table lock needs PostgreSQL")
+async def test_waiting_for_a_lock_stops_at_the_request_deadline(
+    client: httpx.AsyncClient, app_with: Callable[..., Any], settings: Settings
+) -> None:
+    locker = create_async_engine(settings.database_url)
+    try:
+        async with app_with(db_statement_timeout_seconds=5, **DEADLINE) as app:
+            async with locker.connect() as connection:
+                transaction = await connection.begin()
+                await connection.execute(text("LOCK TABLE users IN ACCESS EXCLUSIVE MODE"))
+                try:
+                    response = await send_within_deadline(app, "POST", "/register", json=NEW_USER)
+                finally:
+                    await transaction.rollback()
+            # The cancelled statement left its connection fit for the next request.
+            after = await send_within_deadline(app, "POST", "/register", json=NEW_USER)
+    finally:
+        await locker.dispose()
+    assert_unavailable(response)
+    assert after.status_code == 201, after.text
+
+
+async def test_a_database_that_never_answers_is_503_at_the_deadline(
+    app_with: Callable[..., Any],
+) -> None:
+    async with (
+        black_hole() as port,
+        app_with(
+            database_url=f"postgresql://postgres@127.0.0.1:{port}/hung",
+            db_connect_timeout_seconds=5,
+            **DEADLINE,
+        ) as app,
+    ):
+        response = await send_within_deadline(app, "POST", "/register", json=NEW_USER)
+    assert_unavailable(response)
+
+
+@pytest.mark.skipif(not ON_REDIS, reason="apps share cached answers only on a real Redis")
+async def test_while_the_database_hangs_a_late_cache_still_serves_what_it_holds(
+    app: FastAPI, client: httpx.AsyncClient, app_with: Callable[..., Any], settings: Settings
+) -> None:
+    """A cache reply that is late (here 80 ms a round trip, as on a loaded host) is a reply: falling
+    back to the database would turn a slow answer into none while the database hangs."""
+    async with app.state.sessionmaker() as session:
+        artist = Artist(name="The Velvet Harbors", genres=["dream pop"])
+        session.add(artist)
+        await session.commit()
+    path = f"/artists/{artist.id}"
+    cached = await asyncio.wait_for(client.get(path), GUARD_SECONDS)
+    assert cached.status_code == 200, cached.text
+    redis_url = httpx.URL(settings.redis_url)
+    async with (
+        black_hole() as database_port,
+        slow_link(redis_url.port or 6379, delay=0.04) as redis_port,
+        app_with(
+            database_url=f"postgresql://postgres@127.0.0.1:{database_port}/hung",
+            redis_url=str(redis_url.copy_with(port=redis_port)),
+        ) as hung,
+    ):
+        answers = [await send(hung, "GET", path) for _ in range(5)]
+    assert [answer.status_code for answer in answers] == [200] * 5, answers[-1].text
+    assert all(answer.content == cached.content for answer in answers)

@@ -32,13 +32,14 @@ async def guarded(awaitable: Awaitable[T]) -> T:
 
 @pytest.fixture
 async def live_app(app_with: Callable[..., Any]) -> AsyncIterator[FastAPI]:
-    """The app under test, whose writers wait up to 5 s (not 2) for the database's lock.
+    """The app under test, whose writers wait up to 5 s (not 2) for the database's lock (and
+    whose requests may take 10 s, not 3).
 
     On SQLite every change to any playlist queues for the one write lock, and SQLite's busy
     handler is not first come, first served: with 50 writers at once on a small or busy machine
     (two CPUs running something else), some waited past 2 s and got a 503. See the report.
     """
-    async with app_with(db_statement_timeout_seconds=5) as app:
+    async with app_with(db_statement_timeout_seconds=5, request_timeout_seconds=10) as app:
         yield app
 
 
