@@ -24,6 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests alembic bench
 	$(BIN)/ruff format --check src tests alembic bench
 	$(BIN)/mypy --strict src
+	$(BIN)/bandit --quiet --recursive src --severity-level medium
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests alembic bench
