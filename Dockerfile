@@ -4,25 +4,26 @@
 FROM python:3.12-slim AS builder
 
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PYTHONDONTWRITEBYTECODE=1
+    PYTHONDONTWRITEBYTECODE=1 \
+    UV_PROJECT_ENVIRONMENT=/opt/venv \
+    UV_LINK_MODE=copy
 
-RUN python -m venv /opt/venv
+# uv installs exactly the versions and hashes that uv.lock pins; it stays in this stage.
+RUN pip install --no-cache-dir "uv==0.13.9" && python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /build
 
-# Dependencies first, from pyproject.toml alone, so code changes don't reinstall them.
-COPY pyproject.toml README.md ./
-RUN --mount=type=cache,target=/root/.cache/pip \
-    python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt
+# Dependencies first, from the lock alone, so code changes don't reinstall them.
+COPY pyproject.toml uv.lock README.md ./
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-install-project
 
-# Then the project itself. The wheel carries alembic/ as spotify_api/_alembic (hatch force-include).
+# Then the project itself, as a wheel that carries alembic/ as spotify_api/_alembic.
 COPY src/ src/
 COPY alembic/ alembic/
-RUN --mount=type=cache,target=/root/.cache/pip \
-    pip install --no-deps . \
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-editable \
     && python -c "from spotify_api.core.migrations import script_location; print(script_location())"
 
 # ---- runtime: slim, no build tools, non-root ----

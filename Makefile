@@ -3,15 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# uv installs exactly what uv.lock pins (with hashes); pyproject.toml keeps the ranges that
+# library users get. The version of uv itself is pinned here.
+UV_VERSION := 0.13.9
 
-.PHONY: run test lint format check openapi client-ts client-python fuzz clean
+.PHONY: run test lint lock format check openapi client-ts client-python fuzz clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml uv.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "spotify-api needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv sync --quiet --frozen --extra dev --inexact --python $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -21,10 +24,15 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
+	$(BIN)/uv lock --check --quiet || { echo "uv.lock does not match pyproject.toml: run make lock"; exit 1; }
 	$(BIN)/ruff check src tests alembic bench
 	$(BIN)/ruff format --check src tests alembic bench
 	$(BIN)/mypy --strict src
 	$(BIN)/bandit --quiet --recursive src --severity-level medium
+
+# After changing dependencies in pyproject.toml: pin them anew in uv.lock (commit both).
+lock: $(STAMP)
+	$(BIN)/uv lock
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests alembic bench
