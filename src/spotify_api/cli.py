@@ -15,18 +15,42 @@ from typing import TYPE_CHECKING
 from pydantic import TypeAdapter, ValidationError
 
 from spotify_api.auth.schemas import Email, Password, Username
-from spotify_api.settings import Settings, describe_invalid_settings
+from spotify_api.cli_errors import OPERATOR_ERRORS, CommandFailed, describe_operator_error
+from spotify_api.settings import Settings
 
 if TYPE_CHECKING:
     from spotify_api.catalog.seed import SeedPlan, SeedSummary
+    from spotify_api.core.migrations import SchemaState
 
 
 def _prepare_embedded_database(settings: Settings) -> None:
-    """On the embedded default the first run just works: the SQLite file is migrated here."""
+    """On the embedded default the first run just works: the SQLite file is migrated here
+    (unless a newer release migrated it, which this one cannot undo)."""
     if settings.is_sqlite:
         from spotify_api.core.migrations import upgrade
 
+        state = _schema_state(settings)
+        if state.current is not None and not state.known:
+            raise CommandFailed(state.problem())
         upgrade(settings)
+
+
+async def _database_revision(settings: Settings) -> str | None:
+    from spotify_api.core.db import create_engine
+    from spotify_api.core.migrations import database_revision
+
+    engine = create_engine(settings)
+    try:
+        return await database_revision(engine)
+    finally:
+        await engine.dispose()
+
+
+def _schema_state(settings: Settings) -> SchemaState:
+    from spotify_api.core.migrations import schema_state, script_directory
+
+    current = asyncio.run(_database_revision(settings))
+    return schema_state(script_directory(settings), current)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -44,6 +68,9 @@ def serve(args: argparse.Namespace) -> int:
         # Workers must agree on the key that signs cursors; one made here is shared by all.
         os.environ["SECRET_KEY"] = secrets.token_urlsafe(32)
     _prepare_embedded_database(settings)
+    problem = _schema_state(settings).problem()
+    if problem is not None:
+        raise CommandFailed(problem)
     if settings.is_sqlite and not args.no_demo:
         asyncio.run(_seed_first_run(settings))
     uvicorn.run(
@@ -65,10 +92,16 @@ def migrate(args: argparse.Namespace) -> int:
     from spotify_api.core.migrations import downgrade, upgrade
 
     settings = Settings()
+    before = asyncio.run(_database_revision(settings)) or "base"
     if args.downgrade:
         downgrade(settings, args.downgrade)
     else:
         upgrade(settings, args.revision)
+    after = asyncio.run(_database_revision(settings)) or "base"
+    if before == after:
+        print(f"already at {after}")
+    else:
+        print(f"{'downgraded' if args.downgrade else 'upgraded'} {before} -> {after}")
     return 0
 
 
@@ -222,6 +255,9 @@ def openapi(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spotify-api", description=__doc__)
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback when a command fails"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("serve", help="run the HTTP server")
@@ -270,13 +306,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = args.handler(args)
-    except ValidationError as error:
-        if error.title != Settings.__name__:
+    except OPERATOR_ERRORS as error:
+        if args.debug or os.environ.get("LOG_LEVEL", "").upper() == "DEBUG":
             raise
-        for line in describe_invalid_settings(error):
+        lines = describe_operator_error(error, _settings_or_none())
+        if not lines:
+            raise
+        for line in lines:
             print(f"error: {line}", file=sys.stderr)
         return 1
     return code
+
+
+def _settings_or_none() -> Settings | None:
+    try:
+        return Settings()
+    except ValidationError:
+        return None
 
 
 if __name__ == "__main__":

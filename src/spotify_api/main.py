@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import time
@@ -25,6 +26,7 @@ from spotify_api.core.middleware import (
     ProblemCORSMiddleware,
     RequestContextMiddleware,
 )
+from spotify_api.core.migrations import script_directory
 from spotify_api.core.openapi import install_openapi
 from spotify_api.core.redis import create_cache_redis, create_redis
 from spotify_api.core.security import PasswordHasher
@@ -76,6 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Read the migrations once, here, not on the event loop of the first /ready.
+        await asyncio.to_thread(app.state.migrations.get_current_head)
         engine = create_engine(settings)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
@@ -139,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,  # FastAPI's ReDoc page loads from a CDN; Swagger UI is the docs
     )
     app.state.settings = settings
+    app.state.migrations = script_directory(settings)
     app.state.password_hasher = PasswordHasher(settings)
     app.state.clock = time.time  # the session store's clock; tests move it forward
     install_error_handlers(app)

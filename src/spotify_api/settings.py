@@ -90,6 +90,17 @@ class Settings(BaseSettings):
     def _normalise_database_url(cls, value: str) -> str:
         return normalise_database_url(value)
 
+    @field_validator("redis_url", mode="after")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        scheme, separator, _ = value.partition("://")
+        if not separator or scheme not in ("redis", "rediss", "unix", "memory"):
+            raise ValueError(
+                f"REDIS_URL must look like redis://host:6379/0 (or rediss://, unix://, memory://); "
+                f"got {value.split('@')[-1]!r}"
+            )
+        return value
+
     @field_validator("secret_key", mode="after")
     @classmethod
     def _long_enough(cls, value: SecretStr) -> SecretStr:

@@ -22,7 +22,7 @@ async def get_readiness_service(
 ) -> ReadinessService:
     settings = request.app.state.settings
     timeout = max(settings.db_statement_timeout_seconds, settings.redis_timeout_seconds) + 0.5
-    return ReadinessService(db, redis, timeout)
+    return ReadinessService(db, redis, request.app.state.migrations, timeout)
 
 
 @router.get(
@@ -40,7 +40,10 @@ async def get_health() -> Health:
     "/ready",
     operation_id="getReadiness",
     summary="Whether PostgreSQL and Redis answer",
-    description="503 names what is down.",
+    description=(
+        "503 names what is down, or says that the database's schema is not the one this "
+        "version needs (run `spotify-api migrate`)."
+    ),
     response_model=Readiness,
     responses=problem_responses(ServiceUnavailable),
 )

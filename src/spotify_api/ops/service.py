@@ -5,20 +5,25 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from alembic.script import ScriptDirectory
 from redis.asyncio import Redis
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.core.errors import ServiceUnavailable, is_backend_unavailable
+from spotify_api.core.migrations import schema_state, session_revision
 
 logger = logging.getLogger("spotify_api.ops")
 
 
 class ReadinessService:
-    def __init__(self, db: AsyncSession, redis: Redis, timeout_seconds: float) -> None:
+    def __init__(
+        self, db: AsyncSession, redis: Redis, migrations: ScriptDirectory, timeout_seconds: float
+    ) -> None:
         self.db = db
         self.redis = redis
+        self.migrations = migrations
         self.timeout = timeout_seconds
+        self.revision: str | None = None
 
     async def _answers(self, name: str, probe: asyncio.Future[object]) -> bool:
         try:
@@ -30,12 +35,18 @@ class ReadinessService:
             return False
         return True
 
+    async def _read_revision(self) -> None:
+        self.revision = await session_revision(self.db)
+
     async def check(self, retry_after: int) -> dict[str, str]:
-        database = await self._answers(
-            "database", asyncio.ensure_future(self.db.execute(text("SELECT 1")))
-        )
+        """Both answer, and the database's schema is the one this code was written for: a
+        process on an unmigrated (or newer) schema would fail every request that reads it."""
+        database = await self._answers("database", asyncio.ensure_future(self._read_revision()))
         redis = await self._answers("redis", asyncio.ensure_future(self.redis.ping()))
         if not (database and redis):
             down = [name for name, ok in (("database", database), ("redis", redis)) if not ok]
             raise ServiceUnavailable(f"Not answering: {', '.join(down)}.", retry_after=retry_after)
+        problem = schema_state(self.migrations, self.revision).problem()
+        if problem is not None:
+            raise ServiceUnavailable(f"Not ready: {problem}.", retry_after=retry_after)
         return {"database": "ok", "redis": "ok"}
