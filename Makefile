@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml uv.lock
 	$(BIN)/uv sync --quiet --frozen --extra dev --inexact --python $(BIN)/python
 	touch $(STAMP)
 
+# `make run PORT=8000` serves on another port.
+PORT ?= 5000
 run: $(STAMP)
-	$(BIN)/spotify-api serve
+	$(BIN)/spotify-api serve --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

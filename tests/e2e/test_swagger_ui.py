@@ -98,6 +98,11 @@ async def log_in(page: Page, username: str) -> None:
     """Authorize: the OAuth2 password flow against /login, from the page's dialog."""
     await page.locator(".auth-wrapper button.authorize").click()
     dialog = page.locator(".dialog-ux .modal-ux")
+    # Only what the password flow of /login takes: no client id, secret or where to send them.
+    await expect(dialog.locator("#oauth_username")).to_be_visible()
+    for field in ("#client_id_password", "#client_secret_password", "#password_type"):
+        await expect(dialog.locator(field)).to_be_hidden()
+    await dialog.screenshot(path=ARTIFACTS / "swagger-ui-authorize.png")
     await dialog.locator("#oauth_username").fill(username)
     await dialog.locator("#oauth_password").fill(PASSWORD)
     await dialog.locator(".auth-btn-wrapper button.authorize").click()

@@ -104,3 +104,10 @@ def test_the_docs_are_not_in_the_spec(app: FastAPI) -> None:
 
 def test_the_vendored_release_is_named() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", swagger_ui_version())
+
+
+async def test_the_root_sends_people_to_the_docs(client: httpx.AsyncClient) -> None:
+    response = await client.get("/", headers={"Host": "evil.example"})
+    assert response.status_code == 307
+    assert response.headers["location"] == "/docs"  # relative: the Host header plays no part
+    assert (await client.get(response.headers["location"])).status_code == 200

@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "swagger-ui"
 DOCS_URL = "/docs"
@@ -47,6 +47,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# The password flow of /login takes a username and a password alone; Swagger UI's dialog would
+# also ask for a client id, a client secret and where to send them, which mean nothing here.
+# Swagger UI has no option to leave them out, so the page hides their rows.
+AUTHORIZE_DIALOG_STYLE = """<style>
+.auth-container .wrapper:has(> label[for="client_id_password"]),
+.auth-container .wrapper:has(> label[for="client_secret_password"]),
+.auth-container .wrapper:has(> label[for="password_type"]) { display: none; }
+</style>"""
+
+
 def swagger_ui_version() -> str:
     return (ASSETS_DIR / "VERSION").read_text(encoding="ascii").strip()
 
@@ -76,8 +86,16 @@ def install_docs(app: FastAPI) -> None:
             init_oauth=app.swagger_ui_init_oauth,
             swagger_ui_parameters=parameters,
         )
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-        return response
+        page = (
+            bytes(response.body)
+            .decode()
+            .replace("</head>", f"{AUTHORIZE_DIALOG_STYLE}</head>", 1)
+        )
+        return HTMLResponse(page, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+
+    async def to_the_docs(request: Request) -> RedirectResponse:
+        root = str(request.scope.get("root_path", "")).rstrip("/")
+        return RedirectResponse(root + DOCS_URL)
 
     async def oauth2_redirect() -> HTMLResponse:
         response = get_swagger_ui_oauth2_redirect_html()
@@ -85,6 +103,7 @@ def install_docs(app: FastAPI) -> None:
         return response
 
     app.add_api_route(DOCS_URL, swagger_ui, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/", to_the_docs, methods=["GET"], include_in_schema=False)
     app.add_api_route(redirect_url, oauth2_redirect, methods=["GET"], include_in_schema=False)
     for name, media_type in ASSETS.items():
         app.add_api_route(
