@@ -87,9 +87,7 @@ def install_docs(app: FastAPI) -> None:
             swagger_ui_parameters=parameters,
         )
         page = (
-            bytes(response.body)
-            .decode()
-            .replace("</head>", f"{AUTHORIZE_DIALOG_STYLE}</head>", 1)
+            bytes(response.body).decode().replace("</head>", f"{AUTHORIZE_DIALOG_STYLE}</head>", 1)
         )
         return HTMLResponse(page, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
 
