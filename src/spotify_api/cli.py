@@ -7,9 +7,11 @@ import asyncio
 import json
 import os
 import secrets
+import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter, ValidationError
@@ -20,6 +22,7 @@ from spotify_api.settings import Settings
 
 if TYPE_CHECKING:
     from spotify_api.catalog.seed import SeedPlan, SeedSummary
+    from spotify_api.core.embedded_redis import Role
     from spotify_api.core.migrations import SchemaState
 
 
@@ -53,9 +56,30 @@ def _schema_state(settings: Settings) -> SchemaState:
     return schema_state(script_directory(settings), current)
 
 
-def serve(args: argparse.Namespace) -> int:
-    import uvicorn
+@contextmanager
+def _redis_for(settings: Settings, role: Role) -> Iterator[Settings]:
+    """The settings with a Redis to talk to: on the embedded default its server runs meanwhile
+    (see core.embedded_redis). `serve` hands its URL on to uvicorn's workers through REDIS_URL."""
+    if not settings.uses_embedded_redis:
+        yield settings
+        return
+    from spotify_api.core.embedded_redis import embedded_redis
 
+    if role == "serve":
+        # uvicorn re-raises SIGTERM once it has shut down; by default that would end this
+        # process before the embedded server is stopped. As an exception, it unwinds to here.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    with embedded_redis(settings, role) as url:
+        if role == "serve":
+            os.environ["REDIS_URL"] = url
+        yield settings.model_copy(update={"redis_url": url})
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def serve(args: argparse.Namespace) -> int:
     settings = Settings()
     if settings.uses_memory_redis and args.workers > 1:
         print(
@@ -71,8 +95,16 @@ def serve(args: argparse.Namespace) -> int:
     problem = _schema_state(settings).problem()
     if problem is not None:
         raise CommandFailed(problem)
-    if settings.is_sqlite and not args.no_demo:
-        asyncio.run(_seed_first_run(settings))
+    with _redis_for(settings, "serve") as settings:
+        if settings.is_sqlite and not args.no_demo:
+            asyncio.run(_seed_first_run(settings))
+        _run_uvicorn(args)
+    return 0
+
+
+def _run_uvicorn(args: argparse.Namespace) -> None:
+    import uvicorn
+
     uvicorn.run(
         "spotify_api.main:create_default_app",
         factory=True,
@@ -85,7 +117,6 @@ def serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
         server_header=False,
     )
-    return 0
 
 
 def migrate(args: argparse.Namespace) -> int:
@@ -124,7 +155,8 @@ def create_admin(args: argparse.Namespace) -> int:
         return 2
     settings = Settings()
     _prepare_embedded_database(settings)
-    user, outcome = asyncio.run(_ensure_admin(settings, *values))
+    with _redis_for(settings, "command") as settings:
+        user, outcome = asyncio.run(_ensure_admin(settings, *values))
     print(f"{user} is already an admin" if outcome == "unchanged" else f"{outcome} admin {user}")
     return 0
 
@@ -186,7 +218,8 @@ def seed_demo(args: argparse.Namespace) -> int:
         return 2
     settings = Settings()
     _prepare_embedded_database(settings)
-    return asyncio.run(_seed_demo(settings, plan))
+    with _redis_for(settings, "command") as settings:
+        return asyncio.run(_seed_demo(settings, plan))
 
 
 async def _seed_demo(settings: Settings, plan: SeedPlan) -> int:

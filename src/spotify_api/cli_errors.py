@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from spotify_api.core.embedded_redis import EmbeddedRedisError
 from spotify_api.settings import Settings, describe_invalid_settings
 
 
@@ -17,6 +18,7 @@ class CommandFailed(Exception):
 #: What a command may raise that is the environment's doing, not a bug.
 OPERATOR_ERRORS: tuple[type[BaseException], ...] = (
     CommandFailed,
+    EmbeddedRedisError,
     ValidationError,
     SQLAlchemyError,
     RedisError,
@@ -45,7 +47,7 @@ def _reason(error: BaseException) -> str:
 
 def describe_operator_error(error: BaseException, settings: Settings | None) -> list[str]:
     """The lines to print for `error`, or [] when it is not one an operator can act on."""
-    if isinstance(error, CommandFailed):
+    if isinstance(error, CommandFailed | EmbeddedRedisError):
         return [str(error)]
     if isinstance(error, ValidationError):
         if error.title != Settings.__name__:

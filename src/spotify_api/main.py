@@ -7,7 +7,8 @@ import gc
 import logging
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, AsyncExitStack, asynccontextmanager
+from typing import TypeVar
 
 from fastapi import FastAPI
 from starlette.middleware import Middleware
@@ -19,6 +20,7 @@ from spotify_api.catalog.router import router as catalog_router
 from spotify_api.core.cache_fast_path import CachedReadFastPath
 from spotify_api.core.db import create_engine, create_sessionmaker
 from spotify_api.core.deadline import RequestDeadline
+from spotify_api.core.embedded_redis import embedded_redis
 from spotify_api.core.errors import install_error_handlers
 from spotify_api.core.logging import configure_logging
 from spotify_api.core.middleware import (
@@ -37,6 +39,7 @@ from spotify_api.settings import Settings
 from spotify_api.users.router import router as users_router
 
 logger = logging.getLogger("spotify_api")
+T = TypeVar("T")
 
 DESCRIPTION = """
 An async music-catalog backend: accounts with opaque session tokens, a browsable catalog of
@@ -80,18 +83,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Read the migrations once, here, not on the event loop of the first /ready.
         await asyncio.to_thread(app.state.migrations.get_current_head)
-        engine = create_engine(settings)
-        app.state.engine = engine
-        app.state.sessionmaker = create_sessionmaker(engine)
-        app.state.redis = create_redis(settings)
-        app.state.cache_redis = create_cache_redis(settings, app.state.redis)
-        try:
-            yield
-        finally:
+        async with AsyncExitStack() as stack:
+            redis_settings = settings
+            if settings.uses_embedded_redis:  # served without the CLI, which starts it itself
+                url = await _enter_in_thread(stack, embedded_redis(settings, "serve"))
+                redis_settings = settings.model_copy(update={"redis_url": url})
+            engine = create_engine(settings)
+            stack.push_async_callback(engine.dispose)
+            app.state.engine = engine
+            app.state.sessionmaker = create_sessionmaker(engine)
+            app.state.redis = create_redis(redis_settings)
+            stack.push_async_callback(app.state.redis.aclose)
+            app.state.cache_redis = create_cache_redis(redis_settings, app.state.redis)
             if app.state.cache_redis is not app.state.redis:
-                await app.state.cache_redis.aclose()
-            await app.state.redis.aclose()
-            await engine.dispose()
+                stack.push_async_callback(app.state.cache_redis.aclose)
+            yield
 
     middleware = [Middleware(RequestContextMiddleware)]
     if settings.cors_origins:
@@ -155,6 +161,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     install_openapi(app, extra_schemas=(LoginRequest, LoginForm))
     return app
+
+
+async def _enter_in_thread(stack: AsyncExitStack, context: AbstractContextManager[T]) -> T:
+    """Enter a blocking context manager off the event loop; it is left off it too."""
+    value = await asyncio.to_thread(context.__enter__)
+    stack.push_async_exit(lambda *exc_info: asyncio.to_thread(context.__exit__, *exc_info))
+    return value
 
 
 def create_default_app() -> FastAPI:

@@ -1,8 +1,8 @@
 """Configuration from the environment (and an optional `.env` file).
 
 With nothing set, the service runs on the embedded default: SQLite in a file in the working
-directory and an in-process Redis stand-in. `DATABASE_URL` and `REDIS_URL` switch it to
-PostgreSQL and Redis.
+directory and a Valkey server that it runs itself, its data beside that file. `DATABASE_URL`
+and `REDIS_URL` switch it to PostgreSQL and Redis.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL, make_url
 
 EMBEDDED_DATABASE_URL = "sqlite+aiosqlite:///./spotify_api.db"
 MIN_SECRET_KEY_LENGTH = 32
+EMBEDDED_REDIS_URL = "embedded://"
 MEMORY_REDIS_URL = "memory://"
 
 
@@ -41,8 +42,12 @@ class Settings(BaseSettings):
         description="postgresql://user:pass@host/db, or SQLite (the embedded default).",
     )
     redis_url: str = Field(
-        default=MEMORY_REDIS_URL,
-        description="redis://host:port/db, or memory:// for the in-process stand-in.",
+        default=EMBEDDED_REDIS_URL,
+        description=(
+            "redis://host:port/db; embedded:// (the default) for a Valkey server that "
+            "spotify-api runs itself beside the SQLite file; memory:// for a stand-in inside "
+            "the process (tests)."
+        ),
     )
     secret_key: SecretStr = Field(
         default_factory=lambda: SecretStr(secrets.token_urlsafe(32)),
@@ -94,9 +99,10 @@ class Settings(BaseSettings):
     @classmethod
     def _redis_scheme(cls, value: str) -> str:
         scheme, separator, _ = value.partition("://")
-        if not separator or scheme not in ("redis", "rediss", "unix", "memory"):
+        if not separator or scheme not in ("redis", "rediss", "unix", "embedded", "memory"):
             raise ValueError(
-                f"REDIS_URL must look like redis://host:6379/0 (or rediss://, unix://, memory://); "
+                "REDIS_URL must look like redis://host:6379/0 (or rediss://, unix://, embedded://, "
+                "memory://); "
                 f"got {value.split('@')[-1]!r}"
             )
         return value
@@ -137,11 +143,11 @@ class Settings(BaseSettings):
 
     @property
     def uses_memory_redis(self) -> bool:
-        return self.redis_url.startswith("memory://")
+        return self.redis_url.startswith(MEMORY_REDIS_URL)
 
     @property
-    def is_embedded(self) -> bool:
-        return self.is_sqlite and self.uses_memory_redis
+    def uses_embedded_redis(self) -> bool:
+        return self.redis_url.startswith(EMBEDDED_REDIS_URL)
 
 
 def describe_invalid_settings(error: ValidationError) -> list[str]:

@@ -29,6 +29,8 @@ def create_redis(
 
         client: Redis = fakeredis.FakeAsyncRedis()
         return client
+    if settings.uses_embedded_redis:
+        raise ValueError("start the embedded Redis first (core.embedded_redis) and use its URL")
     timeout = timeout or settings.redis_timeout_seconds
     return Redis.from_url(
         settings.redis_url,
