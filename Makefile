@@ -62,4 +62,4 @@ fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz.run_schemathesis
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache spotify_api.db*
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache spotify_api.db* spotify_api.redis
