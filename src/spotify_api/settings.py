@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 EMBEDDED_DATABASE_URL = "sqlite+aiosqlite:///./spotify_api.db"
 MIN_SECRET_KEY_LENGTH = 32
@@ -23,7 +24,13 @@ MEMORY_REDIS_URL = "memory://"
 
 def normalise_database_url(raw: str) -> str:
     """Turn the plain URLs that tools and compose files use into the async driver's form."""
-    url = make_url(raw)
+    try:
+        url = make_url(raw)
+    except ArgumentError as error:
+        raise ValueError(
+            "DATABASE_URL must look like postgresql://user:password@host:5432/database "
+            "or sqlite:///path/to/file.db"
+        ) from error
     backend = url.get_backend_name()
     if backend in ("postgres", "postgresql"):
         url = url.set(drivername="postgresql+asyncpg")

