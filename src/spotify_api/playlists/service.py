@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.catalog.repository import CatalogRepository
@@ -164,8 +163,10 @@ class PlaylistService:
         body: schemas.AddSong,
         if_match: str | None,
     ) -> schemas.SongAdded:
+        # The song before the playlist: the lock order of a song's deletion (see lock_songs).
+        song_exists = await self.catalog.hold_song(body.song_id)
         playlist = _changeable(await self.playlists.lock(playlist_id), user_id, if_match)
-        if not await self.catalog.song_exists(body.song_id):
+        if not song_exists:
             raise SongNotFound()
         length = playlist.total_songs
         if length >= MAX_ITEMS:
@@ -175,11 +176,7 @@ class PlaylistService:
         await self.playlists.insert_item(playlist_id, length, position, body.song_id)
         playlist.total_songs = length + 1
         snapshot_id = self._touch(playlist)
-        try:
-            await self.db.commit()
-        except IntegrityError as error:  # the song was deleted while we worked
-            await self.db.rollback()
-            raise SongNotFound() from error
+        await self.db.commit()
         return schemas.SongAdded(snapshot_id=snapshot_id, position=position)
 
     async def remove_song(
