@@ -18,6 +18,7 @@ from spotify_api.catalog.router import router as catalog_router
 from spotify_api.core.cache_fast_path import CachedReadFastPath
 from spotify_api.core.db import create_engine, create_sessionmaker
 from spotify_api.core.errors import install_error_handlers
+from spotify_api.core.idempotency_purge import IdempotencyPurge
 from spotify_api.core.logging import configure_logging
 from spotify_api.core.middleware import (
     BodySizeLimitMiddleware,
@@ -80,9 +81,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.redis = create_redis(settings)
         app.state.cache_redis = create_cache_redis(settings, app.state.redis)
+        purge = IdempotencyPurge(app.state.sessionmaker, lambda: app.state.clock(), settings)
+        app.state.idempotency_purge = purge
+        purge.start()
         try:
             yield
         finally:
+            await purge.stop()
             if app.state.cache_redis is not app.state.redis:
                 await app.state.cache_redis.aclose()
             await app.state.redis.aclose()
@@ -132,7 +137,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.password_hasher = PasswordHasher(settings)
-    app.state.clock = time.time  # the session store's clock; tests move it forward
+    # The clock of sessions' and idempotency records' expiry; tests move it forward.
+    app.state.clock = time.time
     install_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(catalog_router)
