@@ -60,9 +60,9 @@ class Scene:
         self.song = ""
         self.playlist = ""
 
-    def add(self, key: str) -> asyncio.Task[httpx.Response]:
+    def add(self, key: str, **headers: str) -> asyncio.Task[httpx.Response]:
         """A keyed add-song of the song, sent now."""
-        headers = {**self.owner, "Idempotency-Key": key}
+        headers = {**self.owner, **headers, "Idempotency-Key": key}
         url = f"/playlists/{self.playlist}/add-song"
         post = self.http.post(url, json={"song_id": self.song}, headers=headers)
         return asyncio.create_task(guarded(post))
@@ -210,4 +210,24 @@ async def test_a_duplicate_that_waits_for_the_first_gets_its_answer(
         original = await first
         assert original.status_code == 201, original.text
         assert_replay_of(await duplicate, original)
+        assert len(await s.items()) == 1
+
+
+@needs_postgres
+async def test_a_duplicate_that_waits_for_a_first_that_fails_runs_itself(
+    scene: Callable[..., Any],
+) -> None:
+    async with scene(idempotency_wait_seconds=10, db_statement_timeout_seconds=10) as s:
+        async with playlist_row_locked(s.locker, s.playlist):
+            # The fingerprint is method, path and body: the If-Match does not make it another
+            # request, but it will make the first fail once the lock is gone.
+            first = s.add("k", **{"If-Match": '"stale"'})
+            await until_waiting_for_locks(s.locker, 1)
+            duplicate = s.add("k")
+            await until_waiting_for_locks(s.locker, 2)
+        assert_problem(await first, 412, "snapshot_mismatch")
+        ran = await duplicate
+        assert ran.status_code == 201, ran.text
+        assert REPLAYED not in ran.headers
+        assert_replay_of(await s.add("k"), ran)
         assert len(await s.items()) == 1
