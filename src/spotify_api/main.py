@@ -22,6 +22,7 @@ from spotify_api.core.db import create_engine, create_sessionmaker
 from spotify_api.core.deadline import RequestDeadline
 from spotify_api.core.embedded_redis import embedded_redis
 from spotify_api.core.errors import install_error_handlers
+from spotify_api.core.idempotency_purge import IdempotencyPurge
 from spotify_api.core.logging import configure_logging
 from spotify_api.core.middleware import (
     BodySizeLimitMiddleware,
@@ -97,6 +98,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.cache_redis = create_cache_redis(redis_settings, app.state.redis)
             if app.state.cache_redis is not app.state.redis:
                 stack.push_async_callback(app.state.cache_redis.aclose)
+            purge = IdempotencyPurge(app.state.sessionmaker, lambda: app.state.clock(), settings)
+            app.state.idempotency_purge = purge
+            purge.start()
+            stack.push_async_callback(purge.stop)
             yield
 
     middleware = [Middleware(RequestContextMiddleware)]
@@ -151,7 +156,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.migrations = script_directory(settings)
     app.state.password_hasher = PasswordHasher(settings)
-    app.state.clock = time.time  # the session store's clock; tests move it forward
+    # The clock of sessions' and idempotency records' expiry; tests move it forward.
+    app.state.clock = time.time
     install_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(catalog_router)

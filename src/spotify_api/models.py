@@ -2,6 +2,7 @@
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
 from spotify_api.core.db import Base
+from spotify_api.core.idempotency_records import IdempotencyRecord
 from spotify_api.playlists.models import Playlist, PlaylistItem
 from spotify_api.users.models import User
 
@@ -9,6 +10,7 @@ __all__ = [
     "Album",
     "Artist",
     "Base",
+    "IdempotencyRecord",
     "Playlist",
     "PlaylistItem",
     "Song",

@@ -90,6 +90,13 @@ class Settings(BaseSettings):
     redis_timeout_seconds: float = Field(default=0.3, gt=0)
     retry_after_seconds: int = Field(default=5, ge=1)
 
+    # Idempotency records (see core/idempotency.py): how long an answer is kept, how long a
+    # retry waits for the request it repeats to end (then 409), and the purge of expired ones.
+    idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=1)
+    idempotency_wait_seconds: float = Field(default=1.0, gt=0)
+    idempotency_purge_interval_seconds: float = Field(default=300.0, gt=0)
+    idempotency_purge_batch: int = Field(default=1000, ge=1)
+
     cache_ttl_seconds: int = Field(default=300, ge=1)
     cache_max_age_seconds: int = Field(default=30, ge=0)
     # Longer than a hit takes on a loaded host: when the cache is late, falling back to the

@@ -136,7 +136,7 @@ class TestRetries:
             added = await add_song(client, user_headers, playlist["id"], songs[0]["id"])
             assert added["position"] == expected
 
-    async def test_a_first_request_that_failed_with_a_4xx_is_replayed_as_that_4xx(
+    async def test_a_refused_request_leaves_no_record_so_its_retry_runs(
         self,
         client: httpx.AsyncClient,
         make_playlist: PlaylistFactory,
@@ -147,6 +147,7 @@ class TestRetries:
         base = f"/playlists/{playlist['id']}"
         add = {"song_id": songs[1]["id"], "position": 2}
         remove = {"song_id": songs[2]["id"]}
+        missing = {"song_id": "00000000-0000-4000-8000-000000000000"}
         failed_add = await client.post(
             f"{base}/add-song", json=add, headers=keyed(user_headers, "a")
         )
@@ -155,23 +156,32 @@ class TestRetries:
             f"{base}/remove-song", json=remove, headers=keyed(user_headers, "r")
         )
         assert_problem(failed_remove, 404, "song_not_in_playlist")
+        for _ in range(2):  # nothing was kept: each retry runs, and is refused again
+            no_song = await client.post(
+                f"{base}/add-song", json=missing, headers=keyed(user_headers, "m")
+            )
+            assert_problem(no_song, 404, "song_not_found")
+            assert REPLAYED not in no_song.headers
 
-        # Now both would succeed if they were run again; the retries get the first answers.
+        # Now both succeed when they run again, and they do run: the refusals were not kept.
         await add_song(client, user_headers, playlist["id"], songs[2]["id"])
-        current = await get_playlist(client, user_headers, playlist["id"])
-        again = await client.post(f"{base}/add-song", json=add, headers=keyed(user_headers, "a"))
-        assert_invalid(again, "position")
-        assert again.headers[REPLAYED] == "true"
-        assert again.json() == failed_add.json()
-        again = await client.post(
+        added = await client.post(f"{base}/add-song", json=add, headers=keyed(user_headers, "a"))
+        assert added.status_code == 201, added.text
+        assert REPLAYED not in added.headers
+        assert added.json()["position"] == 2
+        removed = await client.post(
             f"{base}/remove-song", json=remove, headers=keyed(user_headers, "r")
         )
-        assert_problem(again, 404, "song_not_in_playlist")
+        assert removed.status_code == 200, removed.text
+        assert removed.json()["removed"] == 1
+        assert await order(client, user_headers, playlist["id"]) == ids([songs[0], songs[1]])
+        # And from then on, they are replayed.
+        again = await client.post(f"{base}/add-song", json=add, headers=keyed(user_headers, "a"))
         assert again.headers[REPLAYED] == "true"
-        assert again.json() == failed_remove.json()
-        assert await get_playlist(client, user_headers, playlist["id"]) == current
+        assert again.json() == added.json()
+        assert await order(client, user_headers, playlist["id"]) == ids([songs[0], songs[1]])
 
-    async def test_a_412_is_replayed_too(
+    async def test_a_412_is_not_kept_so_a_retry_with_the_current_snapshot_runs(
         self,
         client: httpx.AsyncClient,
         make_playlist: PlaylistFactory,
@@ -179,14 +189,17 @@ class TestRetries:
         songs: list[dict[str, Any]],
     ) -> None:
         playlist = await make_playlist()
-        headers = {**keyed(user_headers, "stale"), "If-Match": '"not-the-snapshot"'}
         url = f"/playlists/{playlist['id']}/add-song"
-        first = await client.post(url, json={"song_id": songs[0]["id"]}, headers=headers)
+        body = {"song_id": songs[0]["id"]}
+        stale = {**keyed(user_headers, "k"), "If-Match": '"not-the-snapshot"'}
+        first = await client.post(url, json=body, headers=stale)
         assert_problem(first, 412, "snapshot_mismatch")
-        again = await client.post(url, json={"song_id": songs[0]["id"]}, headers=headers)
-        assert_problem(again, 412, "snapshot_mismatch")
-        assert again.headers[REPLAYED] == "true"
         assert (await get_playlist(client, user_headers, playlist["id"]))["total_songs"] == 0
+        current = {**keyed(user_headers, "k"), "If-Match": f'"{playlist["snapshot_id"]}"'}
+        retried = await client.post(url, json=body, headers=current)
+        assert retried.status_code == 201, retried.text
+        assert REPLAYED not in retried.headers
+        assert (await get_playlist(client, user_headers, playlist["id"]))["total_songs"] == 1
 
 
 class TestKeys:

@@ -1,6 +1,8 @@
 """Curating the catalog (scope `catalog:write`): create, change and delete artists, albums, songs.
 
-A song that leaves the catalog leaves every playlist that held it, in the same transaction.
+A song that leaves the catalog leaves every playlist that held it, in the same transaction:
+its row is locked first (see `CatalogRepository.lock_songs`), so that no add-song can put it in
+a playlist between the removal of its items and its own deletion.
 Every change invalidates the response cache twice: before the commit, so that a Redis that
 cannot be reached stops the write before anything changed; and after it, so that a read that
 cached the old rows in between (under the then-current version) is never served again.
@@ -94,9 +96,9 @@ class CurationService:
 
         async def change() -> None:
             if album_ids:
-                await self.playlists.remove_songs_everywhere(
-                    select(Song.id).where(Song.album_id.in_(album_ids))
-                )
+                songs = select(Song.id).where(Song.album_id.in_(album_ids))
+                await self.repository.lock_songs(songs)
+                await self.playlists.remove_songs_everywhere(songs)
                 await self.repository.delete_album_songs(album_ids)
             await self.repository.remove_artist_credits(artist_id)
             await self.repository.delete_albums(album_ids)
@@ -148,9 +150,9 @@ class CurationService:
             raise AlbumHasSongs()
 
         async def change() -> None:
-            await self.playlists.remove_songs_everywhere(
-                select(Song.id).where(Song.album_id == album_id)
-            )
+            songs = select(Song.id).where(Song.album_id == album_id)
+            await self.repository.lock_songs(songs)
+            await self.playlists.remove_songs_everywhere(songs)
             await self.repository.delete_album_songs([album_id])
             await self.repository.delete_albums([album_id])
 
@@ -221,7 +223,10 @@ class CurationService:
             raise SongNotFound()
 
         async def change() -> None:
-            await self.playlists.remove_songs_everywhere(select(Song.id).where(Song.id == song_id))
+            song = select(Song.id).where(Song.id == song_id)
+            if not await self.repository.lock_songs(song):
+                raise SongNotFound()  # deleted by another request meanwhile
+            await self.playlists.remove_songs_everywhere(song)
             await self.repository.delete_song(song_id)
 
         await self._commit(change)

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Select,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -60,8 +70,46 @@ class CatalogRepository:
         page = await self._page(self._songs_query(q, artist_id, album_id), pager)
         return page.first_column()
 
-    async def song_exists(self, song_id: uuid.UUID) -> bool:
-        return bool(await self.session.scalar(select(exists().where(Song.id == song_id))))
+    async def _dialect(self) -> str:
+        return (await self.session.connection()).dialect.name
+
+    async def hold_song(self, song_id: uuid.UUID) -> bool:
+        """Whether the song exists; if it does, it stays until this transaction ends.
+
+        PostgreSQL takes FOR KEY SHARE on its row: a delete (FOR UPDATE) waits, an edit does
+        not. SQLite has one writer at a time: a write that changes nothing takes the database's
+        write lock (see `PlaylistRepository.lock`), so what is read after it is current.
+        """
+        if await self._dialect() == "sqlite":
+            result = await self.session.execute(
+                update(Song)
+                .where(Song.id == song_id)
+                .values(updated_at=Song.updated_at)
+                .execution_options(synchronize_session=False)
+            )
+            return int(cast("CursorResult[Any]", result).rowcount) > 0
+        query = select(Song.id).where(Song.id == song_id).with_for_update(read=True, key_share=True)
+        return await self.session.scalar(query) is not None
+
+    async def lock_songs(self, song_ids: Select[Any]) -> list[uuid.UUID]:
+        """Lock these songs (FOR UPDATE, in id order) before they leave the catalog; the ids of
+        those still there.
+
+        Lock order: an add-song holds its song before it locks the playlist, and a delete locks
+        its songs before the playlists that hold them, so neither waits for the other in a
+        cycle. Once locked, no playlist can gain these songs until the delete ends.
+        """
+        query = select(Song.id).where(Song.id.in_(song_ids)).order_by(Song.id)
+        if await self._dialect() == "sqlite":
+            await self.session.execute(
+                update(Song)
+                .where(Song.id.in_(song_ids))
+                .values(updated_at=Song.updated_at)
+                .execution_options(synchronize_session=False)
+            )
+        else:
+            query = query.with_for_update()
+        return list((await self.session.scalars(query)).all())
 
     async def get_song(self, song_id: uuid.UUID) -> Song | None:
         query = select(Song).options(*SONG_LOADING).where(Song.id == song_id)

@@ -254,7 +254,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 _UNAVAILABLE_SQLSTATES = frozenset({"57014", "55P03", "57P01", "57P03", "53300"})
 
 
-def _sqlstate(error: DBAPIError) -> str | None:
+def sqlstate(error: DBAPIError) -> str | None:
     for candidate in (error.orig, getattr(error.orig, "__cause__", None)):
         state = getattr(candidate, "sqlstate", None)
         if isinstance(state, str):
@@ -267,7 +267,7 @@ def is_backend_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, PoolTimeoutError | OperationalError | InterfaceError | RedisError):
         return True
     if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or _sqlstate(exc) in _UNAVAILABLE_SQLSTATES
+        return exc.connection_invalidated or sqlstate(exc) in _UNAVAILABLE_SQLSTATES
     return isinstance(exc, TimeoutError | ConnectionError)
 
 

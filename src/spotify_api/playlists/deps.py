@@ -9,12 +9,12 @@ from fastapi import Depends, Header, Security
 from spotify_api.auth.deps import get_auth_session
 from spotify_api.auth.scopes import PLAYLISTS_READ, PLAYLISTS_WRITE
 from spotify_api.auth.sessions import AuthSession
-from spotify_api.core.db import DbSession
+from spotify_api.core.unit_of_work import UnitOfWorkDep
 from spotify_api.playlists.service import PlaylistService
 
 
-async def get_playlist_service(db: DbSession) -> PlaylistService:
-    return PlaylistService(db)
+async def get_playlist_service(uow: UnitOfWorkDep) -> PlaylistService:
+    return PlaylistService(uow)
 
 
 PlaylistServiceDep = Annotated[PlaylistService, Depends(get_playlist_service)]

@@ -188,7 +188,8 @@ class PlaylistRepository:
             await self.session.execute(
                 update(Playlist)
                 .where(Playlist.id == playlist_id)
-                .values(snapshot_id=Playlist.snapshot_id)
+                .values(snapshot_id=Playlist.snapshot_id, updated_at=Playlist.updated_at)
+                .execution_options(synchronize_session=False)
             )
         else:
             query = query.with_for_update(of=Playlist)
@@ -321,7 +322,8 @@ class PlaylistRepository:
     async def remove_songs_everywhere(self, song_ids: Select[Any]) -> None:
         """Take these songs out of every playlist, recount those playlists, renew their snapshots.
 
-        Nothing else moves: the remaining items keep their ranks, so their order.
+        The caller has locked the songs (`CatalogRepository.lock_songs`), so no playlist gains
+        them meanwhile. Nothing else moves: the remaining items keep their ranks, so their order.
         """
         holding = select(PlaylistItem.playlist_id).where(PlaylistItem.song_id.in_(song_ids))
         playlist_ids = sorted(set((await self.session.scalars(holding)).all()))
@@ -336,8 +338,6 @@ class PlaylistRepository:
             )
         else:
             await self.session.execute(locking.with_for_update())
-        # Once locked, look again: a song may have been added since the first look.
-        playlist_ids = sorted(set((await self.session.scalars(holding)).all()))
         await self.session.execute(delete(PlaylistItem).where(PlaylistItem.song_id.in_(song_ids)))
         remaining = (
             select(func.count())

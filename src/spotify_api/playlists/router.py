@@ -69,12 +69,11 @@ async def _change_items(
 ) -> Response:
     """Run a change of a playlist's items once per Idempotency-Key; the ETag is the snapshot."""
 
-    async def handler() -> Response:
-        result = await change()
+    def respond(result: schemas.Snapshot) -> Response:
         return _json(result, status_code, {"ETag": f'"{result.snapshot_id}"'})
 
     return await run_idempotent(
-        idempotency, key, str(session.user_id), request, _bytes(body), handler
+        idempotency, key, session.user_id, request, _bytes(body), change, respond
     )
 
 
@@ -128,12 +127,17 @@ async def create_playlist(
     idempotency: Idempotency,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
-    async def handler() -> Response:
-        playlist = await service.create(session.user_id, body)
+    def respond(playlist: schemas.Playlist) -> Response:
         return _json(playlist, 201, {"Location": f"/playlists/{playlist.id}"})
 
     return await run_idempotent(
-        idempotency, idempotency_key, str(session.user_id), request, _bytes(body), handler
+        idempotency,
+        idempotency_key,
+        session.user_id,
+        request,
+        _bytes(body),
+        lambda: service.create(session.user_id, body),
+        respond,
     )
 
 

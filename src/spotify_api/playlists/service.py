@@ -2,21 +2,20 @@
 
 Every change locks the playlist's row first, then checks who asks and `If-Match`, changes the
 items (ranks, see the repository: positions are derived from their order), renews the snapshot
-id and commits before returning.
+id and commits before returning, through the unit of work with its result: what is registered
+to be written with it (the idempotency record) lands in the same transaction.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from spotify_api.catalog.repository import CatalogRepository
 from spotify_api.catalog.service import song_view
 from spotify_api.core.db import utc_now
 from spotify_api.core.errors import InvalidField
 from spotify_api.core.paging import Pager, PageRequest
+from spotify_api.core.unit_of_work import UnitOfWork
 from spotify_api.playlists import schemas
 from spotify_api.playlists.errors import (
     NotOwner,
@@ -72,10 +71,11 @@ def _in_range(field: str, value: int, highest: int) -> None:
 
 
 class PlaylistService:
-    def __init__(self, db: AsyncSession) -> None:
-        self.db = db
-        self.playlists = PlaylistRepository(db)
-        self.catalog = CatalogRepository(db)
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.db = uow.session
+        self.playlists = PlaylistRepository(self.db)
+        self.catalog = CatalogRepository(self.db)
 
     async def _view(self, playlist: Playlist) -> schemas.Playlist:
         durations = await self.playlists.durations([playlist.id])
@@ -133,8 +133,9 @@ class PlaylistService:
             snapshot_id=new_snapshot_id(),
         )
         await self.playlists.add(playlist)
-        await self.db.commit()
-        return await self.get(user_id, playlist.id)
+        view = await self.get(user_id, playlist.id)
+        await self.uow.commit(view)
+        return view
 
     async def update(
         self,
@@ -147,15 +148,16 @@ class PlaylistService:
         for field, value in body.model_dump(exclude_unset=True).items():
             setattr(playlist, field, value)
         self._touch(playlist)
-        await self.db.commit()
-        return await self._view(playlist)
+        view = await self._view(playlist)
+        await self.uow.commit(view)
+        return view
 
     async def delete(
         self, user_id: uuid.UUID, playlist_id: uuid.UUID, if_match: str | None
     ) -> None:
         _changeable(await self.playlists.lock(playlist_id), user_id, if_match)
         await self.playlists.delete(playlist_id)
-        await self.db.commit()
+        await self.uow.commit()
 
     async def add_song(
         self,
@@ -164,8 +166,10 @@ class PlaylistService:
         body: schemas.AddSong,
         if_match: str | None,
     ) -> schemas.SongAdded:
+        # The song before the playlist: the lock order of a song's deletion (see lock_songs).
+        song_exists = await self.catalog.hold_song(body.song_id)
         playlist = _changeable(await self.playlists.lock(playlist_id), user_id, if_match)
-        if not await self.catalog.song_exists(body.song_id):
+        if not song_exists:
             raise SongNotFound()
         length = playlist.total_songs
         if length >= MAX_ITEMS:
@@ -174,13 +178,9 @@ class PlaylistService:
         _in_range("position", position, length)
         await self.playlists.insert_item(playlist_id, length, position, body.song_id)
         playlist.total_songs = length + 1
-        snapshot_id = self._touch(playlist)
-        try:
-            await self.db.commit()
-        except IntegrityError as error:  # the song was deleted while we worked
-            await self.db.rollback()
-            raise SongNotFound() from error
-        return schemas.SongAdded(snapshot_id=snapshot_id, position=position)
+        added = schemas.SongAdded(snapshot_id=self._touch(playlist), position=position)
+        await self.uow.commit(added)
+        return added
 
     async def remove_song(
         self,
@@ -201,9 +201,9 @@ class PlaylistService:
         if not removed:
             raise SongNotInPlaylist()
         playlist.total_songs -= removed
-        snapshot_id = self._touch(playlist)
-        await self.db.commit()
-        return schemas.SongsRemoved(snapshot_id=snapshot_id, removed=removed)
+        result = schemas.SongsRemoved(snapshot_id=self._touch(playlist), removed=removed)
+        await self.uow.commit(result)
+        return result
 
     async def reorder(
         self,
@@ -221,12 +221,12 @@ class PlaylistService:
         _in_range("insert_before", body.insert_before, length)
         start, end = body.range_start, body.range_start + body.range_length
         if start <= body.insert_before <= end:  # the range would land where it is
-            snapshot_id = playlist.snapshot_id  # read before the rollback expires the row
-            await self.db.rollback()
-            return schemas.Snapshot(snapshot_id=snapshot_id)
+            unchanged = schemas.Snapshot(snapshot_id=playlist.snapshot_id)
+            await self.uow.commit(unchanged)  # nothing changed but what is stored with it
+            return unchanged
         await self.playlists.move_range(
             playlist_id, length, start, body.range_length, body.insert_before
         )
-        snapshot_id = self._touch(playlist)
-        await self.db.commit()
-        return schemas.Snapshot(snapshot_id=snapshot_id)
+        moved = schemas.Snapshot(snapshot_id=self._touch(playlist))
+        await self.uow.commit(moved)
+        return moved

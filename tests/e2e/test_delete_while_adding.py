@@ -1,0 +1,126 @@
+"""A song leaving the catalog while it is being added to playlists, over real sockets.
+
+Round after round, `DELETE` of a song (or of its album or artist, with `cascade=true`) races
+streams of add-songs of that song, to a playlist that already holds it and to one that does not,
+that go on until the delete has answered. Whichever runs first, the delete is a 204 and each
+add a 201 or a 404 `song_not_found`, never a 500; and no playlist is left holding the song, or
+with a count that differs from its items.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.e2e.actors import (
+    add,
+    consistent_items,
+    guarded,
+    live_client,
+    make_admin,
+    make_album,
+    make_playlist,
+    make_user,
+    ok,
+)
+from tests.e2e.conftest import live_server
+from tests.helpers import assert_problem
+
+ROUNDS = 15
+ADDERS = 2  # per playlist and song
+
+
+@pytest.fixture
+async def live_app(app_with: Callable[..., Any]) -> AsyncIterator[FastAPI]:
+    """Writers wait up to 5 s for a lock: on SQLite every write queues for the one lock."""
+    async with app_with(db_statement_timeout_seconds=5) as app:
+        yield app
+
+
+@pytest.fixture
+async def http(live_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with live_server(live_app) as base_url, live_client(base_url) as client:
+        yield client
+
+
+@pytest.fixture
+async def admin(
+    live_app: FastAPI, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    return await make_admin(http, live_app.state.settings, monkeypatch)
+
+
+def _deletion(kind: str, made: dict[str, Any]) -> str:
+    if kind == "song":
+        return f"/songs/{made['songs'][0]}"
+    if kind == "album":
+        return f"/albums/{made['album']}?cascade=true"
+    return f"/artists/{made['artist']}?cascade=true"
+
+
+async def _keep_adding(
+    http: httpx.AsyncClient,
+    owner: dict[str, str],
+    playlist_id: str,
+    song_id: str,
+    deleting: asyncio.Task[httpx.Response],
+) -> list[httpx.Response]:
+    """Add the song again and again until the delete has answered, then once more."""
+    answers = []
+    while True:
+        finished = deleting.done()
+        url = f"/playlists/{playlist_id}/add-song"
+        answers.append(await guarded(http.post(url, json={"song_id": song_id}, headers=owner)))
+        if finished:
+            return answers
+
+
+@pytest.mark.parametrize("kind", ["song", "album", "artist"])
+async def test_a_delete_racing_add_songs_ends_cleanly_whichever_wins(
+    http: httpx.AsyncClient, admin: dict[str, str], kind: str
+) -> None:
+    owner = await make_user(http, "ada")
+    holder = await make_playlist(http, owner, "Holder")  # holds each doomed song already
+    other = await make_playlist(http, owner, "Other")
+    keeper = (await make_album(http, admin, 1))["songs"][0]
+    await add(http, owner, holder, keeper)
+    outcomes: set[int] = set()
+    for round_ in range(ROUNDS):
+        made = await make_album(http, admin, 2)
+        doomed = made["songs"][:1] if kind == "song" else made["songs"]
+        await add(http, owner, holder, doomed[0])
+
+        deleting = asyncio.create_task(http.delete(_deletion(kind, made), headers=admin))
+        streams = await guarded(
+            asyncio.gather(
+                *(
+                    _keep_adding(http, owner, playlist, song, deleting)
+                    for playlist in (holder, other)
+                    for song in doomed
+                    for _ in range(ADDERS)
+                )
+            )
+        )
+
+        deleted = await deleting
+        assert deleted.status_code == 204, (round_, deleted.text)
+        for answers in streams:
+            *during, after = answers
+            assert_problem(after, 404, "song_not_found")  # sent after the 204
+            for answer in during:
+                outcomes.add(answer.status_code)
+                if answer.status_code != 201:
+                    assert_problem(answer, 404, "song_not_found")
+        for playlist in (holder, other):
+            left = await consistent_items(http, owner, playlist)
+            assert not set(left) & set(doomed), round_
+        for song in doomed:
+            assert (await guarded(http.get(f"/songs/{song}"))).status_code == 404
+    assert keeper in await consistent_items(http, owner, holder)
+    assert (await ok(http.get(f"/songs/{keeper}")))["id"] == keeper
+    assert 201 in outcomes  # the adds did race the deletes
