@@ -58,7 +58,9 @@ async def test_an_admin_gets_every_scope_and_passes(
 ) -> None:
     await _make_admin(app, monkeypatch)
     response = await scoped_client.post("/login", json={"username": "root", "password": PASSWORD})
-    assert response.json()["scope"] == "catalog:write playlists:read playlists:write users:admin"
+    assert response.json()["scope"] == (
+        "account:write catalog:write playlists:read playlists:write users:admin"
+    )
     token = response.json()["access_token"]
     assert (
         await scoped_client.post("/test/catalog-write", headers=bearer(token))
