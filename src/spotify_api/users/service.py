@@ -88,19 +88,25 @@ class UserAdminService:
         if removes_admin and not await self.users.other_enabled_admin_exists(user.id):
             raise LastAdmin()
 
-        # Disabling an already disabled user still ends their sessions: a retry after a
-        # failure to reach Redis then finishes the job.
-        if ends_sessions:
-            await self.sessions.end_all(user.id)
-        if self.db.is_modified(user):
-            await self._commit()
+        if not self.db.is_modified(user):
+            # Disabling an already disabled user still ends their sessions: a retry after a
+            # failure to reach Redis then finishes the job.
             if ends_sessions:
                 await self.sessions.end_all(user.id)
+            return user
+        # The database checks the change (the last admin) when it is written, before any
+        # session ends: a refused change ends none.
+        await self._flush()
+        if ends_sessions:
+            await self.sessions.end_all(user.id)
+        await self.db.commit()
+        if ends_sessions:
+            await self.sessions.end_all(user.id)
         return user
 
-    async def _commit(self) -> None:
+    async def _flush(self) -> None:
         try:
-            await self.db.commit()
+            await self.db.flush()
         except IntegrityError as error:
             await self.db.rollback()
             if LAST_ADMIN_ERROR in str(error.orig):
