@@ -178,6 +178,18 @@ class TestThrottling:
             async with httpx.AsyncClient(transport=transport, base_url="http://t") as elsewhere:
                 assert await login(elsewhere)
 
+    async def test_too_many_successful_logins_from_one_client_get_429(self, app_with: Any) -> None:
+        async with app_with(login_max_per_client=3) as app, asgi_client(app) as client:
+            await register(client)
+            for _ in range(3):
+                assert await login(client)
+            blocked = await client.post("/login", json={"username": "ada", "password": PASSWORD})
+            assert_problem(blocked, 429, "rate_limited")
+            assert int(blocked.headers["retry-after"]) > 0
+            transport = httpx.ASGITransport(app=app, client=("198.51.100.9", 1234))
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as elsewhere:
+                assert await login(elsewhere)
+
 
 async def test_sessions_are_shared_through_redis_by_every_process(
     client: httpx.AsyncClient, app: FastAPI, app_with: Any
