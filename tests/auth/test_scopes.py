@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import httpx
 import pytest
 from fastapi import FastAPI, Security
+from sqlalchemy import text
 
 from spotify_api.auth.deps import get_auth_session
 from spotify_api.auth.sessions import AuthSession
@@ -98,3 +99,21 @@ class TestAccountWrite:
         body = {"current_password": PASSWORD, "new_password": "a-new-long-password"}
         response = await client.post("/me/password", json=body, headers=bearer(token))
         assert response.status_code == 204, response.text
+
+
+async def test_role_bearing_scopes_follow_the_role_as_it_is_now(
+    scoped_client: httpx.AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even a session that outlived a demotion (here: one made in SQL, which ends no session)
+    cannot use the scopes of the role it lost."""
+    await _make_admin(app, monkeypatch)
+    await register(scoped_client, "ada")
+    token = await login(scoped_client, "root")
+    async with app.state.engine.begin() as connection:
+        await connection.execute(text("UPDATE users SET role = 'admin' WHERE username = 'ada'"))
+        await connection.execute(text("UPDATE users SET role = 'user' WHERE username = 'root'"))
+    response = await scoped_client.post("/test/catalog-write", headers=bearer(token))
+    assert_problem(response, 403, "insufficient_scope")
+    response = await scoped_client.get("/admin/users", headers=bearer(token))
+    assert_problem(response, 403, "insufficient_scope")
+    assert (await scoped_client.get("/me", headers=bearer(token))).status_code == 200

@@ -180,11 +180,12 @@ class AuthService:
             raise WrongPassword()
         await self.attempts.give_back(*limit)
         new_hash = await self.hasher.hash(new)
-        await self.sessions.end_all(user.id, keep=session)
         # Only if the password is still the one just checked: of two changes at once from
-        # the same current password, one wins.
-        changed = await self.users.replace_password_hash(user.id, old_hash, new_hash)
+        # the same current password, one wins. A refused change ends no session.
+        if not await self.users.replace_password_hash(user.id, old_hash, new_hash):
+            await self.db.rollback()
+            raise WrongPassword()
+        # Before the commit and after it, as for every change that ends sessions.
+        await self.sessions.end_all(user.id, keep=session)
         await self.db.commit()
         await self.sessions.end_all(user.id, keep=session)
-        if not changed:
-            raise WrongPassword()

@@ -66,7 +66,8 @@ class UserAdminService:
         Disabling a user or changing their role ends every session they have, so that no token
         keeps scopes the account no longer has: before the commit (a login in between must not
         keep the old scopes if ending them afterwards fails) and after it (a login that read
-        the account before the commit must not keep them either).
+        the account before the commit must not keep them either). The change is written
+        first, so that one the database refuses ends no session.
         An admin cannot disable or demote themselves, and the last enabled admin cannot be
         demoted or disabled by anyone: the database refuses it (a trigger), whatever the race.
         """
