@@ -95,9 +95,9 @@ async def test_logins_hold_no_database_connection_while_argon2_runs(
         app_with(
             db_pool_size=1,
             db_max_overflow=0,
-            db_pool_timeout_seconds=0.3,
+            db_pool_timeout_seconds=0.15,
             password_hash_memory_kib=64 * 1024,
-            password_hash_time_cost=10,
+            password_hash_time_cost=6,
         ) as app,
         live_server(app) as base_url,
         pooled_client(base_url) as http,
