@@ -28,6 +28,8 @@ from spotify_api.users.repository import UserRepository
 
 #: How many times a login reads the account again when it changed during the login.
 _REREADS = 2
+#: The id no account has, that a login of an unknown name looks up.
+_NOBODY = uuid.UUID(int=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +107,10 @@ class AuthService:
 
         # The generation is read before the account that the session is made from: if the
         # account changes after this read, `create` refuses and the account is read again.
-        generation = await self.sessions.generation(found.id) if found else ""
-        user = await self._fresh(found.id) if found else None
+        # A login of no account does the same reads, so that it takes as long.
+        user_id = found.id if found else _NOBODY
+        generation = await self.sessions.generation(user_id)
+        user = await self._fresh(user_id)
         ok, new_hash = await self.hasher.verify(password, user.password_hash if user else None)
         if user is None or not ok:
             await self.attempts.give_back(*buckets.successes)
