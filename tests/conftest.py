@@ -86,10 +86,30 @@ async def app(migrated: Settings) -> AsyncIterator[FastAPI]:
 
 
 async def wipe(app: FastAPI) -> None:
+    """Every row deleted, and Redis flushed.
+
+    Deleting every user removes the last admin, which the database refuses (the trigger of
+    the `last_admin_guard` migration): the wipe lifts the guard for its own transaction.
+    """
     async with app.state.engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            await connection.execute(table.delete())
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in reversed(Base.metadata.sorted_tables):
+                await connection.execute(table.delete())
+        else:
+            triggers = (await connection.execute(text(_SQLITE_USER_TRIGGERS))).all()
+            for name, _ in triggers:
+                await connection.execute(text(f'DROP TRIGGER "{name}"'))
+            for table in reversed(Base.metadata.sorted_tables):
+                await connection.execute(table.delete())
+            for _, sql in triggers:
+                await connection.execute(text(sql))
     await app.state.redis.flushdb()
+
+
+_SQLITE_USER_TRIGGERS = (
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'users'"
+)
 
 
 @pytest.fixture(autouse=True)

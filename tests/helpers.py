@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
 import httpx
+import pytest
+
+from spotify_api.cli import main as cli_main
+from spotify_api.settings import Settings
 
 PASSWORD = "correct-horse-battery"
 
@@ -71,3 +76,15 @@ def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str
     assert set(body) >= {"type", "title", "status", "detail", "instance", "code"}
     assert "Traceback" not in response.text
     return body
+
+
+async def make_admin(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, username: str = "root"
+) -> None:
+    """An admin made with the CLI, as an operator makes one, on the backends of `settings`."""
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("REDIS_URL", settings.redis_url)
+    monkeypatch.setenv("PASSWORD_HASH_MEMORY_KIB", str(settings.password_hash_memory_kib))
+    monkeypatch.setenv("PASSWORD_HASH_TIME_COST", str(settings.password_hash_time_cost))
+    argv = ["create-admin", "--username", username, "--email", f"{username}@example.com"]
+    assert await asyncio.to_thread(cli_main, [*argv, "--password", PASSWORD]) == 0

@@ -88,6 +88,7 @@ def test_the_security_scheme_is_the_oauth2_password_flow(spec: dict[str, Any]) -
     flow = scheme["flows"]["password"]
     assert flow["tokenUrl"] == "login"
     assert set(flow["scopes"]) == {
+        "account:write",
         "playlists:read",
         "playlists:write",
         "catalog:write",

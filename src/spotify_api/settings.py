@@ -66,7 +66,12 @@ class Settings(BaseSettings):
 
     login_max_failures_per_account: int = Field(default=10, ge=1)
     login_max_failures_per_client: int = Field(default=50, ge=1)
-    login_failure_window_seconds: int = Field(default=15 * 60, ge=1)
+    login_max_per_client: int = Field(
+        default=100, ge=1, description="Successful logins from one client per login window."
+    )
+    login_failure_window_seconds: int = Field(
+        default=15 * 60, ge=1, description="The window of every login limit, in seconds."
+    )
 
     password_hash_memory_kib: int = Field(default=19 * 1024, ge=8)
     password_hash_time_cost: int = Field(default=2, ge=1)

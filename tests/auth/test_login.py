@@ -22,7 +22,7 @@ async def test_json_login_returns_a_bearer_token(client: httpx.AsyncClient) -> N
     body = response.json()
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 24 * 3600
-    assert body["scope"] == "playlists:read playlists:write"
+    assert body["scope"] == "account:write playlists:read playlists:write"
     assert len(body["access_token"]) >= 43  # 256 bits, base64url
     assert response.headers["cache-control"] == "no-store"
     me = await client.get("/me", headers=bearer(body["access_token"]))
@@ -36,7 +36,7 @@ async def test_oauth2_password_form_logs_in(client: httpx.AsyncClient) -> None:
         data={"grant_type": "password", "username": "ada", "password": PASSWORD, "scope": ""},
     )
     assert response.status_code == 200
-    assert response.json()["scope"] == "playlists:read playlists:write"
+    assert response.json()["scope"] == "account:write playlists:read playlists:write"
 
 
 @pytest.mark.parametrize("login_name", ["ada@example.com", "ADA", "Ada@Example.com"])
@@ -150,21 +150,39 @@ class TestThrottling:
             by_email = await client.post("/login", json={"username": "ADA", "password": PASSWORD})
             assert_problem(by_email, 429, "rate_limited")
 
-    async def test_a_success_forgives_earlier_failures(self, app_with: Any) -> None:
+    async def test_a_success_neither_counts_nor_forgives_earlier_failures(
+        self, app_with: Any
+    ) -> None:
+        """A success gives back only its own attempt: resetting the bucket would also forgive
+        the guesses of someone else trying the account."""
         async with app_with(login_max_failures_per_account=3) as app, asgi_client(app) as client:
             await register(client)
             for _ in range(2):
                 await client.post("/login", json={"username": "ada", "password": "nope-nope"})
-            assert await login(client)
-            for _ in range(2):
-                await client.post("/login", json={"username": "ada", "password": "nope-nope"})
-            assert await login(client)
+            for _ in range(3):
+                assert await login(client)
+            wrong = await client.post("/login", json={"username": "ada", "password": "nope-nope"})
+            assert_problem(wrong, 401, "invalid_credentials")
+            blocked = await client.post("/login", json={"username": "ada", "password": PASSWORD})
+            assert_problem(blocked, 429, "rate_limited")
 
     async def test_too_many_failures_from_one_client_get_429(self, app_with: Any) -> None:
         async with app_with(login_max_failures_per_client=4) as app, asgi_client(app) as client:
             await register(client, "ada")
             for name in ("u1", "u2", "u3", "u4"):
                 await client.post("/login", json={"username": name, "password": "nope-nope"})
+            blocked = await client.post("/login", json={"username": "ada", "password": PASSWORD})
+            assert_problem(blocked, 429, "rate_limited")
+            assert int(blocked.headers["retry-after"]) > 0
+            transport = httpx.ASGITransport(app=app, client=("198.51.100.9", 1234))
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as elsewhere:
+                assert await login(elsewhere)
+
+    async def test_too_many_successful_logins_from_one_client_get_429(self, app_with: Any) -> None:
+        async with app_with(login_max_per_client=3) as app, asgi_client(app) as client:
+            await register(client)
+            for _ in range(3):
+                assert await login(client)
             blocked = await client.post("/login", json={"username": "ada", "password": PASSWORD})
             assert_problem(blocked, 429, "rate_limited")
             assert int(blocked.headers["retry-after"]) > 0

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import httpx
 import pytest
 from fastapi import FastAPI, Security
+from sqlalchemy import text
 
 from spotify_api.auth.deps import get_auth_session
 from spotify_api.auth.sessions import AuthSession
-from spotify_api.cli import main as cli_main
 from tests.conftest import asgi_client
-from tests.helpers import PASSWORD, assert_problem, bearer, login, register
+from tests.helpers import PASSWORD, assert_problem, bearer, login, make_admin, register
 
 CatalogWriter = Annotated[AuthSession, Security(get_auth_session, scopes=["catalog:write"])]
 
@@ -33,11 +32,7 @@ async def scoped_client(app_with: Any) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def _make_admin(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = app.state.settings
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("REDIS_URL", settings.redis_url)
-    argv = ["create-admin", "--username", "root", "--email", "root@example.com"]
-    assert await asyncio.to_thread(cli_main, [*argv, "--password", PASSWORD]) == 0
+    await make_admin(app.state.settings, monkeypatch)
 
 
 async def test_a_user_token_lacks_admin_scopes(scoped_client: httpx.AsyncClient) -> None:
@@ -58,7 +53,9 @@ async def test_an_admin_gets_every_scope_and_passes(
 ) -> None:
     await _make_admin(app, monkeypatch)
     response = await scoped_client.post("/login", json={"username": "root", "password": PASSWORD})
-    assert response.json()["scope"] == "catalog:write playlists:read playlists:write users:admin"
+    assert response.json()["scope"] == (
+        "account:write catalog:write playlists:read playlists:write users:admin"
+    )
     token = response.json()["access_token"]
     assert (
         await scoped_client.post("/test/catalog-write", headers=bearer(token))
@@ -72,3 +69,51 @@ async def test_an_admin_token_narrowed_by_login_is_refused(
     token = await login(scoped_client, "root", scope="playlists:read playlists:write")
     response = await scoped_client.post("/test/catalog-write", headers=bearer(token))
     assert_problem(response, 403, "insufficient_scope")
+
+
+class TestAccountWrite:
+    """Changing the account needs `account:write`: a token narrowed to reading cannot."""
+
+    async def test_a_read_only_token_cannot_change_the_password(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        await register(client)
+        narrow = await login(client, scope="playlists:read")
+        body = {"current_password": PASSWORD, "new_password": "a-new-long-password"}
+        response = await client.post("/me/password", json=body, headers=bearer(narrow))
+        problem = assert_problem(response, 403, "insufficient_scope")
+        assert "account:write" in problem["detail"]
+        assert await login(client)  # the password did not change
+
+    async def test_a_default_token_can(self, client: httpx.AsyncClient) -> None:
+        await register(client)
+        token = await login(client)
+        body = {"current_password": PASSWORD, "new_password": "a-new-long-password"}
+        response = await client.post("/me/password", json=body, headers=bearer(token))
+        assert response.status_code == 204, response.text
+        assert await login(client, password="a-new-long-password")
+
+    async def test_it_can_be_asked_for_alone(self, client: httpx.AsyncClient) -> None:
+        await register(client)
+        token = await login(client, scope="account:write")
+        body = {"current_password": PASSWORD, "new_password": "a-new-long-password"}
+        response = await client.post("/me/password", json=body, headers=bearer(token))
+        assert response.status_code == 204, response.text
+
+
+async def test_role_bearing_scopes_follow_the_role_as_it_is_now(
+    scoped_client: httpx.AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even a session that outlived a demotion (here: one made in SQL, which ends no session)
+    cannot use the scopes of the role it lost."""
+    await _make_admin(app, monkeypatch)
+    await register(scoped_client, "ada")
+    token = await login(scoped_client, "root")
+    async with app.state.engine.begin() as connection:
+        await connection.execute(text("UPDATE users SET role = 'admin' WHERE username = 'ada'"))
+        await connection.execute(text("UPDATE users SET role = 'user' WHERE username = 'root'"))
+    response = await scoped_client.post("/test/catalog-write", headers=bearer(token))
+    assert_problem(response, 403, "insufficient_scope")
+    response = await scoped_client.get("/admin/users", headers=bearer(token))
+    assert_problem(response, 403, "insufficient_scope")
+    assert (await scoped_client.get("/me", headers=bearer(token))).status_code == 200

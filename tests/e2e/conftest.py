@@ -7,10 +7,12 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 
 STARTUP_TIMEOUT_SECONDS = 10.0
+CLIENT_TIMEOUT_SECONDS = 60.0
 
 
 async def _until_started(server: uvicorn.Server, serving: asyncio.Task[None]) -> None:
@@ -43,3 +45,15 @@ async def live_server(app: FastAPI) -> AsyncIterator[str]:
             await asyncio.wait_for(serving, STARTUP_TIMEOUT_SECONDS)
         finally:
             sock.close()
+
+
+@asynccontextmanager
+async def pooled_client(base_url: str, connections: int = 50) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client with a pool of connections, so that requests really run at once."""
+    async with httpx.AsyncClient(
+        base_url=base_url,
+        trust_env=False,
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+        timeout=httpx.Timeout(CLIENT_TIMEOUT_SECONDS),
+    ) as client:
+        yield client

@@ -206,7 +206,11 @@ async def test_a_listener_builds_a_playlist_through_the_generated_client(
             )
             assert isinstance(token, models.Token), token
             assert token.token_type == "bearer"
-            assert set(token.scope.split()) == {"playlists:read", "playlists:write"}
+            assert set(token.scope.split()) == {
+                "account:write",
+                "playlists:read",
+                "playlists:write",
+            }
             assert token.expires_in > 0
 
             # Browse: reading the catalog needs no token.

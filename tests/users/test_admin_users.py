@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Any
 
@@ -10,8 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from spotify_api.cli import main as cli_main
-from tests.helpers import PASSWORD, assert_problem, bearer, login, register
+from tests.helpers import PASSWORD, assert_problem, bearer, login, make_admin, register
 
 USERS = "/admin/users"
 
@@ -19,11 +17,7 @@ USERS = "/admin/users"
 @pytest.fixture
 async def admin(app: FastAPI, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> str:
     """A token of `root`, an admin made the way an operator makes one: with the CLI."""
-    settings = app.state.settings
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("REDIS_URL", settings.redis_url)
-    argv = ["create-admin", "--username", "root", "--email", "root@example.com"]
-    assert await asyncio.to_thread(cli_main, [*argv, "--password", PASSWORD]) == 0
+    await make_admin(app.state.settings, monkeypatch)
     return await login(client, "root")
 
 

@@ -10,12 +10,12 @@ from fastapi.security import OAuth2PasswordBearer, SecurityScopes
 from pydantic import ValidationError
 
 from spotify_api.auth.schemas import LoginForm, LoginRequest
-from spotify_api.auth.scopes import SCOPES
+from spotify_api.auth.scopes import ROLE_BEARING, ROLE_SCOPES, SCOPES
 from spotify_api.auth.service import AuthService
 from spotify_api.auth.sessions import AuthSession, SessionStore
 from spotify_api.core.db import DbSession
 from spotify_api.core.errors import InsufficientScope, NotAuthenticated, UnsupportedMediaType
-from spotify_api.core.rate_limit import FailureCounter
+from spotify_api.core.rate_limit import AttemptCounter
 from spotify_api.core.redis import RedisClient
 from spotify_api.settings import Settings
 from spotify_api.users.models import User
@@ -53,7 +53,7 @@ async def get_auth_service(
         db,
         sessions,
         request.app.state.password_hasher,
-        FailureCounter(redis, "auth-failures", settings.login_failure_window_seconds),
+        AttemptCounter(redis, "auth-attempts", settings.login_failure_window_seconds),
         settings,
     )
 
@@ -65,6 +65,7 @@ async def get_auth_session(
     security_scopes: SecurityScopes,
     token: Annotated[str | None, Depends(oauth2_scheme)],
     store: Annotated[SessionStore, Depends(get_session_store)],
+    db: DbSession,
 ) -> AuthSession:
     if not token:
         raise NotAuthenticated()
@@ -74,7 +75,23 @@ async def get_auth_session(
     missing = [scope for scope in security_scopes.scopes if scope not in session.scopes]
     if missing:
         raise InsufficientScope(missing)
+    if ROLE_BEARING.intersection(security_scopes.scopes):
+        await _check_role_now(db, session, security_scopes.scopes)
     return session
+
+
+async def _check_role_now(db: DbSession, session: AuthSession, needed: list[str]) -> None:
+    """The role behind a role-bearing scope, as the database has it now.
+
+    Ending sessions already takes these scopes from a demoted account; this holds even if
+    ending them failed half-way (Redis down after the change was committed).
+    """
+    user = await db.get(User, session.user_id)
+    if user is None or user.disabled:
+        raise NotAuthenticated("The account behind this token no longer exists or is disabled.")
+    missing = [scope for scope in needed if scope not in ROLE_SCOPES[user.role]]
+    if missing:
+        raise InsufficientScope(missing)
 
 
 CurrentSession = Annotated[AuthSession, Security(get_auth_session)]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Request, Response, Security, status
 
 from spotify_api.auth.deps import (
     AuthServiceDep,
     CurrentSession,
     CurrentUser,
     LoginCredentials,
+    get_auth_session,
 )
+from spotify_api.auth.deps import get_current_user as current_user
 from spotify_api.auth.errors import (
     AccountDisabled,
     EmailTaken,
@@ -19,11 +23,18 @@ from spotify_api.auth.errors import (
     WrongPassword,
 )
 from spotify_api.auth.schemas import PasswordChange, RegisterRequest, Token
+from spotify_api.auth.scopes import ACCOUNT_WRITE
+from spotify_api.auth.sessions import AuthSession
 from spotify_api.core.errors import MalformedJson, RateLimited, UnsupportedMediaType
 from spotify_api.core.problems import problem_responses
+from spotify_api.users.models import User as UserRow
 from spotify_api.users.schemas import User
 
 router = APIRouter(tags=["Accounts"])
+
+#: The caller's session and account, for changing the account (`account:write`).
+AccountSession = Annotated[AuthSession, Security(get_auth_session, scopes=[ACCOUNT_WRITE])]
+AccountUser = Annotated[UserRow, Security(current_user, scopes=[ACCOUNT_WRITE])]
 
 LOGIN_BODY = {
     "required": True,
@@ -53,8 +64,10 @@ async def register_user(body: RegisterRequest, service: AuthServiceDep) -> User:
     summary="Log in and get a bearer token",
     description=(
         "Send JSON or the OAuth2 password form. `username` may also be the email. A wrong "
-        "username and a wrong password give the same answer. Too many failures for one account "
-        "or from one client are refused for a while (429)."
+        "username and a wrong password give the same answer. Attempts are counted before the "
+        "password is checked: too many failures for one account (its username and email "
+        "together) or from one client, or too many logins from one client, are refused for a "
+        "while (429, `Retry-After`)."
     ),
     response_model=Token,
     responses=problem_responses(
@@ -109,13 +122,15 @@ async def get_current_user(user: CurrentUser) -> User:
     operation_id="changePassword",
     summary="Change your password",
     description=(
-        "Every other session of the account ends at once; the one making this call stays. "
-        "A wrong current password is 403 `wrong_password` (the token itself is fine)."
+        "Needs `account:write`, which every role has but a token narrowed to other scopes "
+        "at login lacks (403 `insufficient_scope`). Every other session of the account ends "
+        "at once, logins in flight included; the one making this call stays. A wrong current "
+        "password is 403 `wrong_password` (the token itself is fine)."
     ),
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(WrongPassword, RateLimited),
 )
 async def change_password(
-    body: PasswordChange, session: CurrentSession, user: CurrentUser, service: AuthServiceDep
+    body: PasswordChange, session: AccountSession, user: AccountUser, service: AuthServiceDep
 ) -> None:
     await service.change_password(session, user, body.current_password, body.new_password)

@@ -8,8 +8,10 @@ PLAYLISTS_READ = "playlists:read"
 PLAYLISTS_WRITE = "playlists:write"
 CATALOG_WRITE = "catalog:write"
 USERS_ADMIN = "users:admin"
+ACCOUNT_WRITE = "account:write"
 
 SCOPES: dict[str, str] = {
+    ACCOUNT_WRITE: "Change your password.",
     PLAYLISTS_READ: "Read your playlists and public playlists.",
     PLAYLISTS_WRITE: "Create, change and delete your playlists.",
     CATALOG_WRITE: "Add, edit and delete artists, albums and songs (admins).",
@@ -17,6 +19,10 @@ SCOPES: dict[str, str] = {
 }
 
 ROLE_SCOPES: dict[str, tuple[str, ...]] = {
-    Role.USER: (PLAYLISTS_READ, PLAYLISTS_WRITE),
-    Role.ADMIN: (PLAYLISTS_READ, PLAYLISTS_WRITE, CATALOG_WRITE, USERS_ADMIN),
+    Role.USER: (ACCOUNT_WRITE, PLAYLISTS_READ, PLAYLISTS_WRITE),
+    Role.ADMIN: (ACCOUNT_WRITE, PLAYLISTS_READ, PLAYLISTS_WRITE, CATALOG_WRITE, USERS_ADMIN),
 }
+
+#: Scopes that only a role gives: an operation that needs one checks the account's role as it
+#: is now, not only the token's scopes from when it was issued.
+ROLE_BEARING = frozenset({CATALOG_WRITE, USERS_ADMIN})

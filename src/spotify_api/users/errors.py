@@ -13,3 +13,8 @@ class CannotChangeSelf(Conflict):
         "You cannot disable your own account or take away your own admin role; "
         "ask another admin to do it."
     )
+
+
+class LastAdmin(Conflict):
+    code = "last_admin"
+    default_detail = "This would leave no enabled admin; make another account an admin first."

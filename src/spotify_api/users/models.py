@@ -9,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from spotify_api.core.db import Base, Timestamps, UuidPrimaryKey
 
+#: What the database says when a change would leave no enabled admin (see the migration
+#: `last_admin_guard`: a trigger on both backends).
+LAST_ADMIN_ERROR = "last_admin"
+
 
 class Role(enum.StrEnum):
     USER = "user"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.core.paging import Pager, PageRows, SortKey, fetch_page
-from spotify_api.users.models import User
+from spotify_api.users.models import Role, User
 
 #: Users are listed by username ignoring case, which the unique index on lower(username)
 #: serves; the id breaks ties only in principle (lower(username) is unique).
@@ -42,6 +42,25 @@ class UserRepository:
             or_(func.lower(User.username) == key, func.lower(User.email) == key)
         )
         return (await self.session.scalars(query.limit(1))).first()
+
+    async def fresh(self, user_id: uuid.UUID) -> User | None:
+        """The user as the database has it now, not as this session last saw it."""
+        return await self.session.get(User, user_id, populate_existing=True)
+
+    async def replace_password_hash(self, user_id: uuid.UUID, old: str, new: str) -> bool:
+        """Set the hash to `new` if it is still `old`; whether it was."""
+        query = (
+            update(User)
+            .where(User.id == user_id, User.password_hash == old)
+            .values(password_hash=new)
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(query)
+        return bool(getattr(result, "rowcount", 0))
+
+    async def other_enabled_admin_exists(self, user_id: uuid.UUID) -> bool:
+        query = select(User.id).where(User.role == Role.ADMIN, ~User.disabled, User.id != user_id)
+        return (await self.session.scalar(query.limit(1))) is not None
 
     async def username_taken(self, username: str) -> bool:
         query = select(User.id).where(func.lower(User.username) == username.lower())

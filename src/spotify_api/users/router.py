@@ -14,7 +14,7 @@ from spotify_api.core.db import DbSession
 from spotify_api.core.paging import InvalidCursor, PageRequest, page_request, pager_for
 from spotify_api.core.problems import problem_responses
 from spotify_api.core.schemas import NoNul
-from spotify_api.users.errors import CannotChangeSelf, UserNotFound
+from spotify_api.users.errors import CannotChangeSelf, LastAdmin, UserNotFound
 from spotify_api.users.models import User
 from spotify_api.users.repository import USERS_BY_USERNAME
 from spotify_api.users.schemas import AdminUser, UserPage, UserUpdate
@@ -77,10 +77,12 @@ async def list_users(
         "Send only what changes; `{}` changes nothing. Changing the role or disabling the "
         "account ends every session of the user at once: their next login carries the scopes "
         "of the new role, or is refused with 403 `account_disabled`. You cannot disable or "
-        "demote yourself (409 `cannot_change_self`), so the last admin cannot lock everyone out."
+        "demote yourself (409 `cannot_change_self`), and no change may leave the service "
+        "without an enabled admin (409 `last_admin`), even when two admins demote or disable "
+        "each other at the same moment: the database itself refuses it."
     ),
     response_model=AdminUser,
-    responses=problem_responses(UserNotFound, CannotChangeSelf),
+    responses=problem_responses(UserNotFound, CannotChangeSelf, LastAdmin),
 )
 async def update_user(
     user_id: uuid.UUID, body: UserUpdate, admin: Admin, service: UserAdminServiceDep

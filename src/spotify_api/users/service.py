@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.auth.sessions import SessionStore
 from spotify_api.core.paging import Pager
 from spotify_api.core.security import PasswordHasher
-from spotify_api.users.errors import CannotChangeSelf, UserNotFound
-from spotify_api.users.models import Role, User
+from spotify_api.users.errors import CannotChangeSelf, LastAdmin, UserNotFound
+from spotify_api.users.models import LAST_ADMIN_ERROR, Role, User
 from spotify_api.users.repository import UserRepository
 from spotify_api.users.schemas import AdminUser, UserPage, UserUpdate
 
@@ -33,9 +34,10 @@ class UserAdminService:
         if user is not None:
             if user.role == Role.ADMIN:
                 return user, "unchanged"
+            await self.sessions.end_all(user.id)
             user.role = Role.ADMIN
             await self.db.commit()
-            await self.sessions.revoke_all(user.id)
+            await self.sessions.end_all(user.id)
             return user, "promoted"
         user = User(
             username=username,
@@ -62,9 +64,12 @@ class UserAdminService:
         """Change a user's role or disabled flag.
 
         Disabling a user or changing their role ends every session they have, so that no token
-        keeps scopes the account no longer has. The sessions end before the commit too: a login
-        in between would otherwise keep the old scopes if ending them afterwards failed.
-        An admin cannot disable or demote themselves, so the last admin cannot lock everyone out.
+        keeps scopes the account no longer has: before the commit (a login in between must not
+        keep the old scopes if ending them afterwards fails) and after it (a login that read
+        the account before the commit must not keep them either). The change is written
+        first, so that one the database refuses ends no session.
+        An admin cannot disable or demote themselves, and the last enabled admin cannot be
+        demoted or disabled by anyone: the database refuses it (a trigger), whatever the race.
         """
         user = await self.users.get(user_id)
         if user is None:
@@ -72,6 +77,7 @@ class UserAdminService:
         demotes = change.role is not None and Role(change.role) is not Role.ADMIN
         if user.id == actor_id and (change.disabled is True or demotes):
             raise CannotChangeSelf()
+        was_enabled_admin = user.role == Role.ADMIN and not user.disabled
 
         ends_sessions = change.disabled is True
         if change.role is not None and change.role != user.role:
@@ -79,13 +85,31 @@ class UserAdminService:
             ends_sessions = True
         if change.disabled is not None and change.disabled != user.disabled:
             user.disabled = change.disabled
+        removes_admin = was_enabled_admin and (user.role != Role.ADMIN or user.disabled)
+        if removes_admin and not await self.users.other_enabled_admin_exists(user.id):
+            raise LastAdmin()
 
-        # Disabling an already disabled user still ends their sessions: a retry after a
-        # failure to reach Redis then finishes the job.
-        if ends_sessions:
-            await self.sessions.revoke_all(user.id)
-        if self.db.is_modified(user):
-            await self.db.commit()
+        if not self.db.is_modified(user):
+            # Disabling an already disabled user still ends their sessions: a retry after a
+            # failure to reach Redis then finishes the job.
             if ends_sessions:
-                await self.sessions.revoke_all(user.id)
+                await self.sessions.end_all(user.id)
+            return user
+        # The database checks the change (the last admin) when it is written, before any
+        # session ends: a refused change ends none.
+        await self._flush()
+        if ends_sessions:
+            await self.sessions.end_all(user.id)
+        await self.db.commit()
+        if ends_sessions:
+            await self.sessions.end_all(user.id)
         return user
+
+    async def _flush(self) -> None:
+        try:
+            await self.db.flush()
+        except IntegrityError as error:
+            await self.db.rollback()
+            if LAST_ADMIN_ERROR in str(error.orig):
+                raise LastAdmin() from error
+            raise
