@@ -1,7 +1,7 @@
 """last admin guard: the database refuses a change that leaves no enabled admin
 
 Revision ID: c3a1e5f7b9d2
-Revises: b8d4f2a6c9e1
+Revises: d4b2f6a8c0e3
 Create Date: 2026-12-02 19:00:00
 
 A trigger on `users`, on both backends. An UPDATE or DELETE that makes an enabled admin stop
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "c3a1e5f7b9d2"
-down_revision: str | None = "b8d4f2a6c9e1"
+down_revision: str | None = "d4b2f6a8c0e3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
