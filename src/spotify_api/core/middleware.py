@@ -1,4 +1,5 @@
-"""ASGI middleware: request ids, the access log, metrics, the last-resort 500, body limits, CORS."""
+"""ASGI middleware: request ids, the access log, metrics, the last-resort 500, HEAD, body limits,
+CORS."""
 
 from __future__ import annotations
 
@@ -112,6 +113,36 @@ async def _send_internal_error(scope: Scope, send: Send) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class HeadAsGet:
+    """HEAD is answered as GET is (status, headers, ETag, Content-Length), without the body.
+
+    FastAPI's routes answer only the methods they declare, so HEAD was 405; declaring it on
+    every read would add operations to the spec with duplicate ids. The app sees a GET, in a
+    copy of the scope: the server's scope keeps HEAD (uvicorn then sends no body either), and
+    the route that served the request is copied back for the access log and metrics.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        as_get = {**scope, "method": "GET"}
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        try:
+            await self.app(as_get, receive, send_without_body)
+        finally:
+            if "route" in as_get:
+                scope["route"] = as_get["route"]
 
 
 class BodySizeLimitMiddleware:
