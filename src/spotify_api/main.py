@@ -22,6 +22,7 @@ from spotify_api.core.logging import configure_logging
 from spotify_api.core.middleware import (
     BodySizeLimitMiddleware,
     HeadAsGet,
+    PrivateByDefault,
     ProblemCORSMiddleware,
     RequestContextMiddleware,
 )
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     middleware = [
         Middleware(RequestContextMiddleware),
         Middleware(HeadAsGet),
+        Middleware(PrivateByDefault),
     ]
     if settings.cors_origins:
         middleware.append(
