@@ -10,7 +10,7 @@ import secrets
 import sys
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -53,12 +53,25 @@ def serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         reload=args.reload,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
-        server_header=False,
+        **uvicorn_options(settings),
     )
     return 0
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How `serve` runs uvicorn, but for the address and the processes.
+
+    X-Forwarded-For and -Proto are believed only from the proxies
+    that FORWARDED_ALLOW_IPS lists: uvicorn's default trusts 127.0.0.1, so that anything on
+    the host (or a proxy that does not set the headers) could name any client address.
+    """
+    return {
+        "proxy_headers": bool(settings.forwarded_allow_ips),
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+        "log_config": None,
+        "access_log": False,
+        "server_header": False,
+    }
 
 
 def migrate(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ PostgreSQL and Redis.
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import cached_property
 from typing import Annotated, Literal
@@ -76,16 +77,23 @@ class Settings(BaseSettings):
     cache_max_age_seconds: int = Field(default=30, ge=0)
     cache_timeout_seconds: float = Field(default=0.05, gt=0)
 
+    # `spotify-api serve`
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Proxies (IPs, networks, or *) whose X-Forwarded-For/-Proto are believed; "
+        "none by default.",
+    )
+
     @field_validator("database_url", mode="after")
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:
         return normalise_database_url(value)
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "forwarded_allow_ips", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
+            return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
     @field_validator("cors_origins", mode="after")
@@ -93,6 +101,14 @@ class Settings(BaseSettings):
     def _no_wildcard(cls, value: list[str]) -> list[str]:
         if "*" in value:
             raise ValueError("CORS_ORIGINS must list origins; '*' is not allowed")
+        return value
+
+    @field_validator("forwarded_allow_ips", mode="after")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if entry != "*":
+                ipaddress.ip_network(entry, strict=False)  # a ValueError names the entry
         return value
 
     @cached_property
