@@ -58,14 +58,19 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+EDGE_PROTOCOL = "spotify_api.core.http_edge:EdgeHttpToolsProtocol"
+
+
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
     """How `serve` runs uvicorn, but for the address and the processes.
 
-    X-Forwarded-For and -Proto are believed only from the proxies
+    The protocol applies the header size, header time-out and connection limits of the
+    settings (core.http_edge). X-Forwarded-For and -Proto are believed only from the proxies
     that FORWARDED_ALLOW_IPS lists: uvicorn's default trusts 127.0.0.1, so that anything on
     the host (or a proxy that does not set the headers) could name any client address.
     """
     return {
+        "http": EDGE_PROTOCOL,
         "proxy_headers": bool(settings.forwarded_allow_ips),
         "forwarded_allow_ips": settings.forwarded_allow_ips,
         "log_config": None,

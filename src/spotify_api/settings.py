@@ -77,7 +77,25 @@ class Settings(BaseSettings):
     cache_max_age_seconds: int = Field(default=30, ge=0)
     cache_timeout_seconds: float = Field(default=0.05, gt=0)
 
-    # `spotify-api serve`
+    # The HTTP server's limits (`spotify-api serve`, core.http_edge), in each process.
+    max_header_bytes: int = Field(
+        default=64 * 1024,
+        ge=8 * 1024,
+        le=1024 * 1024,
+        description="The request line and headers of one request; more is 431 and a close.",
+    )
+    header_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        description="A request's line and headers must arrive within this; then the close.",
+    )
+    max_connections: int = Field(
+        default=1000,
+        ge=1,
+        le=100_000,
+        description="Open connections per process; a request on one more is 503.",
+    )
     forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Proxies (IPs, networks, or *) whose X-Forwarded-For/-Proto are believed; "
