@@ -37,6 +37,8 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from spotify_api.core.errors import PROBLEM_MEDIA_TYPE, problem_body
 from spotify_api.settings import Settings
 
+LINGER_SECONDS = 1.0  # after a 431, for the client to read it
+
 
 @dataclass(frozen=True)
 class EdgeLimits:
@@ -166,7 +168,15 @@ class EdgeHttpToolsProtocol(HttpToolsProtocol):
         detail = f"The request line and headers exceed {self.edge.max_header_bytes} bytes."
         headers = self.server_state.default_headers
         self.transport.write(_problem(431, "headers_too_large", detail, headers))
-        self.transport.close()
+        if not self.transport.can_write_eof():
+            self.transport.close()
+            return
+        # Closing with unread bytes would reset the connection, and a client still sending
+        # would see the reset instead of the 431: end our side, discard what still comes
+        # (data_received ignores it), and close after a short linger.
+        self.transport.write_eof()
+        # In the deadline's slot: connection_lost cancels it.
+        self._head_deadline = self.loop.call_later(LINGER_SECONDS, self.transport.close)
 
     async def _overloaded(self, scope: Any, receive: Any, send: Any) -> None:
         detail = "The server is at its connection limit; try again shortly."
