@@ -49,4 +49,7 @@ EXPOSE 5000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:5000/health', timeout=4)"]
 
+# serve bounds each request's head (MAX_HEADER_BYTES, HEADER_TIMEOUT_SECONDS) and the open
+# connections (MAX_CONNECTIONS), and believes no X-Forwarded-* header: behind a proxy, set
+# FORWARDED_ALLOW_IPS to its address. All are settings (src/spotify_api/settings.py).
 CMD ["spotify-api", "serve", "--host", "0.0.0.0", "--port", "5000"]

@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -98,11 +98,11 @@ def serve(args: argparse.Namespace) -> int:
     with _redis_for(settings, "serve") as settings:
         if settings.is_sqlite and not args.no_demo:
             asyncio.run(_seed_first_run(settings))
-        _run_uvicorn(args)
+        _run_uvicorn(args, settings)
     return 0
 
 
-def _run_uvicorn(args: argparse.Namespace) -> None:
+def _run_uvicorn(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
     uvicorn.run(
@@ -112,11 +112,29 @@ def _run_uvicorn(args: argparse.Namespace) -> None:
         port=args.port,
         workers=args.workers,
         reload=args.reload,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
-        server_header=False,
+        **uvicorn_options(settings),
     )
+
+
+EDGE_PROTOCOL = "spotify_api.core.http_edge:EdgeHttpToolsProtocol"
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How `serve` runs uvicorn, but for the address and the processes.
+
+    The protocol applies the header size, header time-out and connection limits of the
+    settings (core.http_edge). X-Forwarded-For and -Proto are believed only from the proxies
+    that FORWARDED_ALLOW_IPS lists: uvicorn's default trusts 127.0.0.1, so that anything on
+    the host (or a proxy that does not set the headers) could name any client address.
+    """
+    return {
+        "http": EDGE_PROTOCOL,
+        "proxy_headers": bool(settings.forwarded_allow_ips),
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+        "log_config": None,
+        "access_log": False,
+        "server_header": False,
+    }
 
 
 def migrate(args: argparse.Namespace) -> int:

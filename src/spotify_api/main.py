@@ -26,12 +26,15 @@ from spotify_api.core.idempotency_purge import IdempotencyPurge
 from spotify_api.core.logging import configure_logging
 from spotify_api.core.middleware import (
     BodySizeLimitMiddleware,
+    HeadAsGet,
+    PrivateByDefault,
     ProblemCORSMiddleware,
     RequestContextMiddleware,
 )
 from spotify_api.core.migrations import script_directory
 from spotify_api.core.openapi import install_openapi
 from spotify_api.core.redis import create_cache_redis, create_redis
+from spotify_api.core.routing import install_routing_edges
 from spotify_api.core.security import PasswordHasher
 from spotify_api.ops.docs import install_docs
 from spotify_api.ops.router import router as ops_router
@@ -104,7 +107,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             stack.push_async_callback(purge.stop)
             yield
 
-    middleware = [Middleware(RequestContextMiddleware)]
+    middleware = [
+        Middleware(RequestContextMiddleware),
+        Middleware(HeadAsGet),
+        Middleware(PrivateByDefault),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -152,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         swagger_ui_parameters={"persistAuthorization": True},
         docs_url=None,  # served by install_docs, with its assets, not from a CDN
         redoc_url=None,  # FastAPI's ReDoc page loads from a CDN; Swagger UI is the docs
+        redirect_slashes=False,  # core.routing redirects, relatively
     )
     app.state.settings = settings
     app.state.migrations = script_directory(settings)
@@ -165,6 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users_router)
     app.include_router(ops_router)
     install_docs(app)
+    install_routing_edges(app)
     install_openapi(app, extra_schemas=(LoginRequest, LoginForm))
     return app
 

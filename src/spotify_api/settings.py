@@ -7,6 +7,7 @@ and `REDIS_URL` switch it to PostgreSQL and Redis.
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import cached_property
 from typing import Annotated, Literal
@@ -109,6 +110,31 @@ class Settings(BaseSettings):
     # what a dead cache costs.
     cache_timeout_seconds: float = Field(default=0.25, gt=0)
 
+    # The HTTP server's limits (`spotify-api serve`, core.http_edge), in each process.
+    max_header_bytes: int = Field(
+        default=64 * 1024,
+        ge=8 * 1024,
+        le=1024 * 1024,
+        description="The request line and headers of one request; more is 431 and a close.",
+    )
+    header_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        description="A request's line and headers must arrive within this; then the close.",
+    )
+    max_connections: int = Field(
+        default=1000,
+        ge=1,
+        le=100_000,
+        description="Open connections per process; a request on one more is 503.",
+    )
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Proxies (IPs, networks, or *) whose X-Forwarded-For/-Proto are believed; "
+        "none by default.",
+    )
+
     @field_validator("database_url", mode="after")
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:
@@ -138,11 +164,11 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "forwarded_allow_ips", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
+            return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
     @field_validator("cors_origins", mode="after")
@@ -150,6 +176,14 @@ class Settings(BaseSettings):
     def _no_wildcard(cls, value: list[str]) -> list[str]:
         if "*" in value:
             raise ValueError("CORS_ORIGINS must list origins; '*' is not allowed")
+        return value
+
+    @field_validator("forwarded_allow_ips", mode="after")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if entry != "*":
+                ipaddress.ip_network(entry, strict=False)  # a ValueError names the entry
         return value
 
     @cached_property

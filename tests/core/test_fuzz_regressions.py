@@ -66,10 +66,10 @@ async def test_text_without_nul_still_passes(client: httpx.AsyncClient) -> None:
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [
-        ("OPTIONS", "/albums", "GET, POST"),
-        ("PUT", "/songs/9e4b1f7d-2c6a-4e3b-8d5f-1a7c3e9b0d42", "DELETE, GET, PATCH"),
+        ("OPTIONS", "/albums", "GET, HEAD, POST"),
+        ("PUT", "/songs/9e4b1f7d-2c6a-4e3b-8d5f-1a7c3e9b0d42", "DELETE, GET, HEAD, PATCH"),
         ("PUT", "/playlists/create", "POST"),
-        ("DELETE", "/health", "GET"),
+        ("DELETE", "/health", "GET, HEAD"),
         ("GET", "/login", "POST"),
     ],
 )

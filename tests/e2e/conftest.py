@@ -1,4 +1,6 @@
-"""A real HTTP server around an app, for the tests that need sockets, not ASGI calls."""
+"""Real HTTP servers, for the tests that need sockets, not ASGI calls: an app the test runs,
+served by uvicorn in the test's loop (the `spotify-api serve` command in a process of its own is
+in tests/e2e/processes.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 import uvicorn
@@ -24,8 +27,9 @@ async def _until_started(server: uvicorn.Server, serving: asyncio.Task[None]) ->
 
 
 @asynccontextmanager
-async def live_server(app: FastAPI) -> AsyncIterator[str]:
-    """Serve `app`, whose lifespan the caller already runs, on a free local port.
+async def live_server(app: FastAPI, **options: Any) -> AsyncIterator[str]:
+    """Serve `app`, whose lifespan the caller already runs, on a free local port, with these
+    uvicorn options (`spotify_api.cli.uvicorn_options`, say).
 
     Yields the base URL. uvicorn runs in this event loop, so the app's engine and Redis
     client (bound to this loop) work as they do under the ASGI transport.
@@ -34,7 +38,7 @@ async def live_server(app: FastAPI) -> AsyncIterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", **{"log_config": None, **options}))
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         await asyncio.wait_for(_until_started(server, serving), STARTUP_TIMEOUT_SECONDS)

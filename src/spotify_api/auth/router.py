@@ -54,7 +54,8 @@ LOGIN_BODY = {
     response_model=User,
     responses=problem_responses(UsernameTaken, EmailTaken),
 )
-async def register_user(body: RegisterRequest, service: AuthServiceDep) -> User:
+async def register_user(body: RegisterRequest, response: Response, service: AuthServiceDep) -> User:
+    response.headers["Cache-Control"] = "private, no-store"  # the new account's own details
     return User.model_validate(await service.register(body))
 
 

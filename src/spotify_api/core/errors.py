@@ -13,11 +13,13 @@ from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from spotify_api.core.routing import slash_redirect
 
 logger = logging.getLogger("spotify_api.errors")
 
@@ -229,13 +231,20 @@ def _allowed_methods(request: Request) -> str | None:
     """
     path = getattr(request.scope.get("route"), "path", None)
     operations = request.app.openapi().get("paths", {}).get(path, {})
-    methods = sorted(method.upper() for method in operations if method in _METHODS)
-    return ", ".join(methods) or None
+    methods = {method.upper() for method in operations if method in _METHODS}
+    if "GET" in methods:
+        methods.add("HEAD")  # answered as GET is, without the body (`HeadAsGet`)
+    return ", ".join(sorted(methods)) or None
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
-    """Starlette's own errors (unknown route, wrong method) in the same shape as ours."""
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (unknown route, wrong method) in the same shape as ours; an
+    unknown path that a route serves with or without its trailing slash is redirected."""
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        redirect = slash_redirect(request)
+        if redirect is not None:
+            return redirect
     error_class = _STATUS_ERRORS.get(exc.status_code)
     if error_class is None:
         code, detail = "http_error", str(exc.detail)

@@ -1,4 +1,5 @@
-"""ASGI middleware: request ids, the access log, metrics, the last-resort 500, body limits, CORS."""
+"""ASGI middleware: request ids, the access log, metrics, the last-resort 500, HEAD, private
+answers, body limits, CORS."""
 
 from __future__ import annotations
 
@@ -112,6 +113,69 @@ async def _send_internal_error(scope: Scope, send: Send) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class HeadAsGet:
+    """HEAD is answered as GET is (status, headers, ETag, Content-Length), without the body.
+
+    FastAPI's routes answer only the methods they declare, so HEAD was 405; declaring it on
+    every read would add operations to the spec with duplicate ids. The app sees a GET, in a
+    copy of the scope: the server's scope keeps HEAD (uvicorn then sends no body either), and
+    the route that served the request is copied back for the access log and metrics.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        as_get = {**scope, "method": "GET"}
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        try:
+            await self.app(as_get, receive, send_without_body)
+        finally:
+            if "route" in as_get:
+                scope["route"] = as_get["route"]
+
+
+PRIVATE_NO_STORE = b"private, no-store"
+
+
+class PrivateByDefault:
+    """`Cache-Control: private, no-store` on every answer to a request with credentials (an
+    `Authorization` header) that sets no Cache-Control of its own: what a token fetched (an
+    account, a user list, a playlist change, an error about them) is for its holder, and no
+    shared cache may keep it. Routes that set one keep it: the catalog's public reads, and
+    `private, no-cache` where a playlist's ETag serves revalidation."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not any(
+            name == b"authorization" for name, _ in scope["headers"]
+        ):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_private(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    message = {
+                        **message,
+                        "headers": [*headers, (b"cache-control", PRIVATE_NO_STORE)],
+                    }
+            await send(message)
+
+        await self.app(scope, receive, send_private)
 
 
 class BodySizeLimitMiddleware:
