@@ -39,7 +39,7 @@ async def test_a_relative_redirect_is_followed_to_the_answer(client: httpx.Async
     assert response.url.path == "/songs"
 
 
-@pytest.mark.parametrize("path", ["//evil.example/songs/", "/no/such/thing/", "/"])
+@pytest.mark.parametrize("path", ["//evil.example/songs/", "/no/such/thing/", "//"])
 async def test_nothing_else_is_redirected(client: httpx.AsyncClient, path: str) -> None:
     # Sent raw: httpx would read `//evil.example/…` as a host.
     request = client.build_request("GET", "http://testserver/")
