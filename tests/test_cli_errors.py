@@ -3,10 +3,8 @@ traceback; and `migrate` says what it did. Each test runs the command as an oper
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,24 +16,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from spotify_api.core.migrations import script_directory
 from spotify_api.settings import Settings
+from tests.commands import spotify_api
 from tests.conftest import ON_POSTGRES
 from tests.helpers import assert_problem
 
-SPOTIFY_API = str(Path(sys.executable).with_name("spotify-api"))
-SECRET = "a-secret-key-for-the-cli-tests-only-0123"
 HEAD = script_directory(Settings(_env_file=None)).get_current_head()  # type: ignore[call-arg]
-
-
-def spotify_api(*argv: str, **environment: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "REDIS_URL", "LOG_LEVEL")
-    }
-    env.update({"SECRET_KEY": SECRET, "REDIS_URL": "memory://", **environment})
-    return subprocess.run(  # noqa: S603 - our own command, fixed arguments
-        [SPOTIFY_API, *argv], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
 
 
 def one_error_line(result: subprocess.CompletedProcess[str]) -> str:

@@ -14,9 +14,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
-from spotify_api.auth.schemas import Email, Password, Username
+from spotify_api import cli_admin
 from spotify_api.cli_errors import OPERATOR_ERRORS, CommandFailed, describe_operator_error
 from spotify_api.settings import Settings
 
@@ -154,52 +154,13 @@ def migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _validated(args: argparse.Namespace) -> tuple[str, str, str] | None:
-    values = []
-    for option, kind in (("username", Username), ("email", Email), ("password", Password)):
-        try:
-            values.append(str(TypeAdapter(kind).validate_python(getattr(args, option))))
-        except ValidationError as error:
-            for issue in error.errors():
-                print(f"error: --{option}: {issue['msg']}", file=sys.stderr)
-            return None
-    username, email, password = values
-    return username, email, password
-
-
 def create_admin(args: argparse.Namespace) -> int:
-    values = _validated(args)
-    if values is None:
-        return 2
+    from spotify_api.cli_admin import create_admin as run
+
     settings = Settings()
     _prepare_embedded_database(settings)
     with _redis_for(settings, "command") as settings:
-        user, outcome = asyncio.run(_ensure_admin(settings, *values))
-    print(f"{user} is already an admin" if outcome == "unchanged" else f"{outcome} admin {user}")
-    return 0
-
-
-async def _ensure_admin(
-    settings: Settings, username: str, email: str, password: str
-) -> tuple[str, str]:
-    from spotify_api.auth.sessions import SessionStore
-    from spotify_api.core.db import create_engine, create_sessionmaker
-    from spotify_api.core.redis import create_redis
-    from spotify_api.core.security import PasswordHasher
-    from spotify_api.users.service import UserAdminService
-
-    engine = create_engine(settings)
-    redis = create_redis(settings)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            service = UserAdminService(
-                session, SessionStore(redis, settings), PasswordHasher(settings)
-            )
-            user, outcome = await service.ensure_admin(username, email, password)
-            return f"{user.username} ({user.id})", outcome
-    finally:
-        await redis.aclose()
-        await engine.dispose()
+        return run(args, settings)
 
 
 async def _seed_first_run(settings: Settings) -> None:
@@ -328,11 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     mig.add_argument("--downgrade", metavar="REV", help="downgrade to REV (e.g. base, -1)")
     mig.set_defaults(handler=migrate)
 
-    admin = commands.add_parser("create-admin", help="create an admin, or promote a user")
-    admin.add_argument("--username", required=True)
-    admin.add_argument("--email", required=True)
-    admin.add_argument("--password", required=True)
-    admin.set_defaults(handler=create_admin)
+    cli_admin.add_parser(commands)
+    commands.choices["create-admin"].set_defaults(handler=create_admin)
 
     seed = commands.add_parser(
         "seed-demo",

@@ -3,7 +3,6 @@ factory that curates artists, albums and songs through the API, as an admin woul
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from spotify_api.cli import main as cli_main
-from tests.helpers import PASSWORD, bearer, login, register
+from tests.helpers import bearer, login, make_admin, register
 
 
 @pytest.fixture
@@ -20,14 +18,7 @@ async def admin_token(
     app: FastAPI, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> str:
     """A token of `root`, an admin made the way an operator makes one: with the CLI."""
-    settings = app.state.settings
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("REDIS_URL", settings.redis_url)
-    # The same cheap argon2id parameters as the app under test, so that logging in is quick.
-    monkeypatch.setenv("PASSWORD_HASH_MEMORY_KIB", str(settings.password_hash_memory_kib))
-    monkeypatch.setenv("PASSWORD_HASH_TIME_COST", str(settings.password_hash_time_cost))
-    argv = ["create-admin", "--username", "root", "--email", "root@example.com"]
-    assert await asyncio.to_thread(cli_main, [*argv, "--password", PASSWORD]) == 0
+    await make_admin(app.state.settings, monkeypatch)
     return await login(client, "root")
 
 

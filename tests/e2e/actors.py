@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from spotify_api.cli import main as cli_main
 from spotify_api.settings import Settings
+from tests import helpers
 from tests.helpers import PASSWORD, bearer
 
 GUARD_SECONDS = 60
@@ -47,12 +47,7 @@ async def make_admin(
     http: httpx.AsyncClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, str]:
     """`root`, made with the CLI as an operator makes an admin, logged in."""
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("REDIS_URL", settings.redis_url)
-    monkeypatch.setenv("PASSWORD_HASH_MEMORY_KIB", str(settings.password_hash_memory_kib))
-    monkeypatch.setenv("PASSWORD_HASH_TIME_COST", str(settings.password_hash_time_cost))
-    argv = ["create-admin", "--username", "root", "--email", "root@example.com"]
-    assert await guarded(asyncio.to_thread(cli_main, [*argv, "--password", PASSWORD])) == 0
+    await guarded(helpers.make_admin(settings, monkeypatch))
     return await log_in(http, "root")
 
 

@@ -18,9 +18,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from spotify_api.cli import main as cli_main
 from tests.e2e.conftest import live_server
-from tests.helpers import PASSWORD, bearer
+from tests.helpers import PASSWORD, bearer, make_admin
 
 GUARD_SECONDS = 60
 T = TypeVar("T")
@@ -61,13 +60,7 @@ async def http(live_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def admin(live_app: FastAPI, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> str:
     """The token of an admin made with the CLI, as an operator makes one."""
-    settings = live_app.state.settings
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("REDIS_URL", settings.redis_url)
-    monkeypatch.setenv("PASSWORD_HASH_MEMORY_KIB", str(settings.password_hash_memory_kib))
-    monkeypatch.setenv("PASSWORD_HASH_TIME_COST", str(settings.password_hash_time_cost))
-    argv = ["create-admin", "--username", "root", "--email", "root@example.com"]
-    assert await guarded(asyncio.to_thread(cli_main, [*argv, "--password", PASSWORD])) == 0
+    await guarded(make_admin(live_app.state.settings, monkeypatch))
     return await _login(http, "root")
 
 

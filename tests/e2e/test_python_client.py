@@ -9,7 +9,6 @@ or stops being a spec a generator can use without complaint, this fails.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import importlib.util
 import pkgutil
@@ -25,9 +24,8 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from spotify_api.cli import main as cli
 from tests.e2e.conftest import live_server
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, make_admin
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.json"
@@ -154,12 +152,10 @@ async def curate(generated: Generated, base_url: str) -> list[Any]:
     return songs
 
 
-@pytest.mark.usefixtures("cli_env")
 async def test_a_listener_builds_a_playlist_through_the_generated_client(
-    app: FastAPI, generated: Generated
+    app: FastAPI, generated: Generated, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    argv = ["create-admin", "--username", "curator", "--email", "curator@example.com"]
-    assert await asyncio.to_thread(cli, [*argv, "--password", PASSWORD]) == 0
+    await make_admin(app.state.settings, monkeypatch, "curator")
 
     register_user = generated("api.accounts.register_user")
     login = generated("api.accounts.login")

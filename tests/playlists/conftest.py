@@ -7,7 +7,6 @@ module asserts on what a client sees in the same way.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -16,8 +15,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from spotify_api.cli import main as cli_main
-from tests.helpers import PASSWORD, assert_problem, bearer, login, register
+from tests.helpers import assert_problem, bearer, login, make_admin, register
 
 SONG_DURATIONS = (180_000, 181_000, 182_000, 183_000, 184_000, 185_000, 186_000, 187_000)
 
@@ -61,13 +59,7 @@ async def admin_headers(
     app: FastAPI, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, str]:
     """The bearer of `root`, an admin made as an operator makes one: with the CLI."""
-    settings = app.state.settings
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("REDIS_URL", settings.redis_url)
-    monkeypatch.setenv("PASSWORD_HASH_MEMORY_KIB", str(settings.password_hash_memory_kib))
-    monkeypatch.setenv("PASSWORD_HASH_TIME_COST", str(settings.password_hash_time_cost))
-    argv = ["create-admin", "--username", "root", "--email", "root@example.com"]
-    assert await asyncio.to_thread(cli_main, [*argv, "--password", PASSWORD]) == 0
+    await make_admin(app.state.settings, monkeypatch)
     return bearer(await login(client, "root"))
 
 

@@ -14,7 +14,6 @@ through the CLI, which is slow); this module therefore turns off the per-test wi
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -24,9 +23,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from spotify_api.cli import main as cli_main
 from tests.conftest import asgi_client, wipe
-from tests.helpers import PASSWORD, FakeClock, assert_problem, bearer, login, register
+from tests.helpers import FakeClock, assert_problem, bearer, login, make_admin, register
 
 READ, WRITE = "playlists:read", "playlists:write"
 PRIVATE, PUBLIC = "private", "public"
@@ -218,14 +216,8 @@ async def _curate_two_songs(client: httpx.AsyncClient, admin: dict[str, str]) ->
 
 
 async def _create_admin_with_the_cli(app: FastAPI) -> None:
-    settings = app.state.settings
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("DATABASE_URL", settings.database_url)
-        env.setenv("REDIS_URL", settings.redis_url)
-        env.setenv("PASSWORD_HASH_MEMORY_KIB", str(settings.password_hash_memory_kib))
-        env.setenv("PASSWORD_HASH_TIME_COST", str(settings.password_hash_time_cost))
-        argv = ["create-admin", "--username", "root", "--email", "root@example.com"]
-        assert await asyncio.to_thread(cli_main, [*argv, "--password", PASSWORD]) == 0
+        await make_admin(app.state.settings, env)
 
 
 @pytest.fixture(autouse=True)

@@ -18,3 +18,7 @@ class CannotChangeSelf(Conflict):
 class LastAdmin(Conflict):
     code = "last_admin"
     default_detail = "This would leave no enabled admin; make another account an admin first."
+
+
+class PasswordRequired(Exception):
+    """Creating an account needs a password, and none was given (the CLI may ask for one)."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,10 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from spotify_api.auth.sessions import SessionStore
 from spotify_api.core.paging import Pager
 from spotify_api.core.security import PasswordHasher
-from spotify_api.users.errors import CannotChangeSelf, LastAdmin, UserNotFound
+from spotify_api.users.errors import CannotChangeSelf, LastAdmin, PasswordRequired, UserNotFound
 from spotify_api.users.models import LAST_ADMIN_ERROR, Role, User
 from spotify_api.users.repository import UserRepository
 from spotify_api.users.schemas import AdminUser, UserPage, UserUpdate
+
+Outcome = Literal["created", "promoted", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class AdminEnsured:
+    user: User
+    outcome: Outcome
+    password_reset: bool
 
 
 class UserAdminService:
@@ -23,31 +34,39 @@ class UserAdminService:
         self.sessions = sessions
         self.hasher = hasher
 
-    async def ensure_admin(self, username: str, email: str, password: str) -> tuple[User, str]:
+    async def ensure_admin(
+        self, username: str, email: str, password: str | None, *, reset_password: bool = False
+    ) -> AdminEnsured:
         """Create an admin, or promote the existing account with this username or email.
 
-        Returns the user and what happened: "created", "promoted" or "unchanged". A promoted
-        user's sessions end, so that their next login carries the admin scopes; their password
-        is left as it is.
+        A promoted user's sessions end, so that their next login carries the admin scopes. An
+        existing account's password is left as it is unless `reset_password`, which sets it and
+        ends its sessions too. Creating an account without a password raises PasswordRequired.
         """
         user = await self.users.find_by_login(username) or await self.users.find_by_login(email)
-        if user is not None:
-            if user.role == Role.ADMIN:
-                return user, "unchanged"
-            await self.sessions.end_all(user.id)
-            user.role = Role.ADMIN
+        if user is None:
+            if password is None:
+                raise PasswordRequired()
+            user = User(
+                username=username,
+                email=email,
+                password_hash=await self.hasher.hash(password),
+                role=Role.ADMIN,
+            )
+            await self.users.add(user)
             await self.db.commit()
-            await self.sessions.end_all(user.id)
-            return user, "promoted"
-        user = User(
-            username=username,
-            email=email,
-            password_hash=await self.hasher.hash(password),
-            role=Role.ADMIN,
-        )
-        await self.users.add(user)
+            return AdminEnsured(user, "created", password_reset=False)
+        outcome: Outcome = "unchanged" if user.role == Role.ADMIN else "promoted"
+        new_password = password if reset_password else None
+        if outcome == "unchanged" and new_password is None:
+            return AdminEnsured(user, outcome, password_reset=False)
+        if new_password is not None:
+            user.password_hash = await self.hasher.hash(new_password)
+        user.role = Role.ADMIN
+        await self.sessions.end_all(user.id)
         await self.db.commit()
-        return user, "created"
+        await self.sessions.end_all(user.id)
+        return AdminEnsured(user, outcome, password_reset=new_password is not None)
 
     async def list_users(self, q: str | None, pager: Pager) -> UserPage:
         """A page of the users whose username or email contains `q`, by username."""
