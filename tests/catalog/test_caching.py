@@ -12,10 +12,10 @@ import pytest
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
 
+from tests.backends import UNREACHABLE_REDIS
 from tests.catalog.conftest import Curator, get_ok
 from tests.conftest import asgi_client
 
-UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 STRONG_ETAG = re.compile(r'"[0-9a-f]{32}"')
 CACHE_CONTROL = re.compile(r"public, max-age=\d+")
 

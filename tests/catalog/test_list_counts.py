@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from tests.backends import counting
 from tests.catalog.conftest import Curator, get_ok
-from tests.catalog.test_queries import counting
 
 
 async def counted(app: FastAPI, client: httpx.AsyncClient, url: str) -> tuple[bool, Any]:

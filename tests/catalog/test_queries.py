@@ -7,37 +7,20 @@ measured request the cache version is bumped, so that the request renders (and q
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
 from spotify_api.core.cache import invalidate_catalog
+from tests.backends import counting
 from tests.catalog.conftest import Curator, get_ok
 
 MANY = 120
 MAX_STATEMENTS = 4
-
-
-@contextmanager
-def counting(app: FastAPI) -> Iterator[list[str]]:
-    """The SQL statements the app's engine executes meanwhile."""
-    statements: list[str] = []
-
-    def record(connection: Any, cursor: Any, statement: str, *args: Any, **kwargs: Any) -> None:
-        statements.append(statement)
-
-    engine = app.state.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 async def cost(app: FastAPI, client: httpx.AsyncClient, url: str) -> tuple[int, Any]:

@@ -22,11 +22,11 @@ from prometheus_client import REGISTRY
 
 from spotify_api.core.cache import CacheBreaker, CatalogCache, invalidate_catalog
 from spotify_api.core.errors import NotFound
+from tests.backends import UNREACHABLE_REDIS, black_hole
 from tests.conftest import asgi_client
 from tests.helpers import FakeClock, assert_problem
 
 GUARD_SECONDS = 10
-UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 MAX_AGE = 17
 STRONG_ETAG = re.compile(r'"[0-9a-f]{32}"')
 
@@ -88,26 +88,6 @@ async def cached_app(app_with: Callable[..., Any], **changes: Any) -> AsyncItera
         harness = Harness(app)
         install_routes(harness)
         yield harness
-
-
-@asynccontextmanager
-async def black_hole() -> AsyncIterator[int]:
-    """A TCP server that accepts connections and never answers; yields its port."""
-    writers: list[asyncio.StreamWriter] = []
-
-    async def swallow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writers.append(writer)
-        while await reader.read(65536):
-            pass
-
-    server = await asyncio.start_server(swallow, "127.0.0.1", 0)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        server.close()
-        for writer in writers:
-            writer.close()
-        await server.wait_closed()
 
 
 def cache_count(result: str) -> float:

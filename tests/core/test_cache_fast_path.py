@@ -19,10 +19,10 @@ from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
 from spotify_api.core.cache import CacheBreaker, CatalogCache
+from tests.backends import UNREACHABLE_REDIS
 from tests.conftest import ON_REDIS, asgi_client
 from tests.core.test_cache import (
     GUARD_SECONDS,
-    UNREACHABLE_REDIS,
     assert_cacheable,
     cache_count,
     cached_app,

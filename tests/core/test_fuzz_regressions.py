@@ -18,8 +18,8 @@ from fastapi import Response
 from redis.asyncio import Redis
 
 from spotify_api.core.cache import CATALOG_VERSION_KEY, CatalogCache
+from tests.backends import black_hole
 from tests.conftest import asgi_client
-from tests.core.test_cache import black_hole
 from tests.helpers import PASSWORD, assert_problem, register
 
 NUL = "\x00"

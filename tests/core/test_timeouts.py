@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from spotify_api.catalog.models import Artist
 from spotify_api.settings import Settings
+from tests.backends import UNREACHABLE_REDIS, black_hole, slow_link
 from tests.conftest import ON_POSTGRES, ON_REDIS
 from tests.helpers import PASSWORD, assert_problem, bearer, login, register
 
-UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 GUARD_SECONDS = 10
 
 
@@ -61,26 +61,6 @@ async def token_for(client: httpx.AsyncClient, on: FastAPI | None = None) -> str
 
 
 NEW_USER = {"username": "grace", "email": "grace@example.com", "password": PASSWORD}
-
-
-@asynccontextmanager
-async def black_hole() -> AsyncIterator[int]:
-    """A TCP server that accepts connections and never answers; yields its port."""
-    writers: list[asyncio.StreamWriter] = []
-
-    async def swallow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writers.append(writer)
-        while await reader.read(65536):
-            pass  # read and ignore, until the client goes away
-
-    server = await asyncio.start_server(swallow, "127.0.0.1", 0)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        server.close()
-        for writer in writers:
-            writer.close()
-        await server.wait_closed()
 
 
 # The premise: with nothing down, the same requests on the same kind of app succeed.
@@ -249,39 +229,6 @@ async def send_within_deadline(
         return await asyncio.wait_for(
             client.request(method, path, **kwargs), DEADLINE_GUARD_SECONDS
         )
-
-
-@asynccontextmanager
-async def slow_link(port: int, delay: float) -> AsyncIterator[int]:
-    """A TCP relay to 127.0.0.1:`port` that holds every chunk for `delay` seconds: a server
-    that is up but late, as Redis is on a loaded host. Yields the relay's port."""
-
-    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while chunk := await reader.read(65536):
-                await asyncio.sleep(delay)
-                writer.write(chunk)
-                await writer.drain()
-        except (ConnectionError, asyncio.CancelledError):
-            pass
-        finally:
-            writer.close()
-
-    tasks: set[asyncio.Task[None]] = set()
-
-    async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", port)
-        for task in (pipe(reader, upstream_writer), pipe(upstream_reader, writer)):
-            tasks.add(asyncio.create_task(task))
-
-    server = await asyncio.start_server(relay, "127.0.0.1", 0)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        server.close()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def test_waiting_for_the_pool_stops_at_the_request_deadline(

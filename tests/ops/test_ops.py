@@ -11,11 +11,9 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from tests.backends import UNREACHABLE_DATABASE, UNREACHABLE_REDIS
 from tests.helpers import assert_problem
 
-UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
-# A PostgreSQL nobody listens on: works whichever backend the suite runs on.
-UNREACHABLE_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/x"
 REQUEST_TIMEOUT_SECONDS = 10
 
 

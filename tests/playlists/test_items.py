@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event, insert, update
+from sqlalchemy import insert, update
 
 from spotify_api.core.db import utc_now
 from spotify_api.playlists.models import MAX_ITEMS, RANK_GAP, Playlist, PlaylistItem
+from tests.backends import counting
 from tests.helpers import assert_problem
 from tests.playlists.conftest import (
     PlaylistFactory,
@@ -59,22 +58,6 @@ async def bulk_fill(app: FastAPI, playlist_id: str, song_ids: list[str], count: 
         await connection.execute(
             update(Playlist).where(Playlist.id == uuid.UUID(playlist_id)).values(total_songs=count)
         )
-
-
-@contextmanager
-def counting(app: FastAPI) -> Iterator[list[str]]:
-    """The SQL statements the app's engine executes meanwhile."""
-    statements: list[str] = []
-
-    def record(connection: Any, cursor: Any, statement: str, *args: Any, **kwargs: Any) -> None:
-        statements.append(statement)
-
-    engine = app.state.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 class TestAddSong:

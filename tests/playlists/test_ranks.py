@@ -22,9 +22,9 @@ from sqlalchemy import delete, insert, select, update
 
 from spotify_api.core.db import utc_now
 from spotify_api.playlists.models import RANK_GAP, RANK_LIMIT, Playlist, PlaylistItem
+from tests.backends import counting
 from tests.helpers import assert_problem
 from tests.playlists.conftest import PlaylistFactory, add_song, get_playlist, ids, order
-from tests.playlists.test_items import counting
 from tests.playlists.test_reorder import spotify_reorder
 
 
