@@ -4,6 +4,7 @@ factory that curates artists, albums and songs through the API, as an admin woul
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -99,3 +100,28 @@ async def walk(client: httpx.AsyncClient, url: str) -> list[dict[str, Any]]:
         next_url = pages[-1]["next"]
         assert len(pages) < 50, "next never ends"
     return pages
+
+
+SORTS = {
+    "/songs": ("title", ["title", "-title", "created_at", "-created_at"]),
+    "/albums": ("title", ["title", "-title", "created_at", "-created_at"]),
+    "/artists": ("name", ["name", "-name", "created_at", "-created_at"]),
+}
+
+
+def stamp(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def expected_order(items: list[dict[str, Any]], sort: str, name: str) -> list[str]:
+    """The ids of `items` in the order `sort` gives: its key, then the id to break ties."""
+    field = sort.lstrip("-")
+    by_key = sorted(
+        items,
+        key=lambda item: (
+            stamp(item[field]) if field == "created_at" else item[name],
+            item["id"],
+        ),
+        reverse=sort.startswith("-"),
+    )
+    return [item["id"] for item in by_key]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.catalog.conftest import Curator, get_ok
+from tests.catalog.conftest import SORTS, Curator, expected_order, get_ok
 from tests.helpers import assert_problem
 
 SONG_FIELDS = {
@@ -46,24 +45,6 @@ def ref(artist: dict[str, Any]) -> dict[str, str]:
 
 def titles(page: dict[str, Any]) -> list[str]:
     return [item.get("title", item.get("name")) for item in page["items"]]
-
-
-def stamp(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def expected_order(items: list[dict[str, Any]], sort: str, name: str) -> list[str]:
-    """The ids of `items` in the order `sort` gives: its key, then the id to break ties."""
-    field = sort.lstrip("-")
-    by_key = sorted(
-        items,
-        key=lambda item: (
-            stamp(item[field]) if field == "created_at" else item[name],
-            item["id"],
-        ),
-        reverse=sort.startswith("-"),
-    )
-    return [item["id"] for item in by_key]
 
 
 @pytest.fixture
@@ -305,13 +286,6 @@ class TestSearch:
         assert titles(songs) == []
         albums = await get_ok(client, "/albums", params={"q": "lan", "artist_id": mara})
         assert titles(albums) == []
-
-
-SORTS = {
-    "/songs": ("title", ["title", "-title", "created_at", "-created_at"]),
-    "/albums": ("title", ["title", "-title", "created_at", "-created_at"]),
-    "/artists": ("name", ["name", "-name", "created_at", "-created_at"]),
-}
 
 
 class TestSorting:

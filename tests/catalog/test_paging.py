@@ -8,8 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.catalog.conftest import Curator, get_ok, walk
-from tests.catalog.test_browse import SORTS, expected_order
+from tests.catalog.conftest import SORTS, Curator, expected_order, get_ok, walk
 from tests.conftest import asgi_client
 from tests.helpers import assert_problem
 

@@ -21,7 +21,7 @@ from redis.asyncio import Redis
 from spotify_api.core.cache import CacheBreaker, CatalogCache
 from tests.backends import UNREACHABLE_REDIS
 from tests.conftest import ON_REDIS, asgi_client
-from tests.core.test_cache import (
+from tests.core.cache_harness import (
     GUARD_SECONDS,
     assert_cacheable,
     cache_count,

@@ -25,7 +25,7 @@ from spotify_api.playlists.models import RANK_GAP, RANK_LIMIT, Playlist, Playlis
 from tests.backends import counting
 from tests.helpers import assert_problem
 from tests.playlists.conftest import PlaylistFactory, add_song, get_playlist, ids, order
-from tests.playlists.test_reorder import spotify_reorder
+from tests.playlists.reorder_model import spotify_reorder
 
 
 async def fill(

@@ -5,7 +5,6 @@ into the list as it was before the move)."""
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -19,17 +18,9 @@ from tests.playlists.conftest import (
     ids,
     order,
 )
+from tests.playlists.reorder_model import spotify_reorder
 
 T = TypeVar("T")
-
-
-def spotify_reorder(items: Sequence[T], start: int, before: int, length: int = 1) -> list[T]:
-    if start <= before <= start + length:  # before the range, inside it or right after it
-        return list(items)
-    block = list(items[start : start + length])
-    rest = list(items[:start]) + list(items[start + length :])
-    at = before if before <= start else before - length
-    return rest[:at] + block + rest[at:]
 
 
 def test_the_model_follows_spotifys_examples() -> None:

@@ -7,18 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from tests.helpers import PASSWORD, assert_problem, bearer, login, make_admin, register
-
-USERS = "/admin/users"
-
-
-@pytest.fixture
-async def admin(app: FastAPI, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A token of `root`, an admin made the way an operator makes one: with the CLI."""
-    await make_admin(app.state.settings, monkeypatch)
-    return await login(client, "root")
+from tests.helpers import PASSWORD, assert_problem, bearer, login, register
+from tests.users.conftest import USERS
 
 
 async def me(client: httpx.AsyncClient, token: str) -> httpx.Response:
