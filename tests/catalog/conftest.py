@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.helpers import bearer, login, make_admin, register
+from tests.helpers import assert_problem, bearer, login, make_admin, register
 
 
 @pytest.fixture
@@ -125,3 +125,31 @@ def expected_order(items: list[dict[str, Any]], sort: str, name: str) -> list[st
         reverse=sort.startswith("-"),
     )
     return [item["id"] for item in by_key]
+
+
+# Curation: a missing id, an image, and the artist and album most tests curate.
+
+MISSING = "0b9f3c43-5c7e-4a4e-9d55-3f1b8e7d2a10"
+IMAGE = "https://images.example.com/artists/velvet-harbors.jpg"
+
+
+def without(body: dict[str, Any], *fields: str) -> dict[str, Any]:
+    return {key: value for key, value in body.items() if key not in fields}
+
+
+def ref(artist: dict[str, Any]) -> dict[str, str]:
+    return {"id": artist["id"], "name": artist["name"]}
+
+
+async def gone(client: httpx.AsyncClient, url: str) -> None:
+    assert_problem(await client.get(url), 404, "not_found")
+
+
+@pytest.fixture
+async def velvet(curator: Curator) -> dict[str, Any]:
+    return await curator.artist("Velvet Harbors", genres=["indie rock"], image_url=IMAGE)
+
+
+@pytest.fixture
+async def lanterns(curator: Curator, velvet: dict[str, Any]) -> dict[str, Any]:
+    return await curator.album(velvet, "Lanterns", release_date="2019-04-12")

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.catalog.conftest import SORTS, Curator, expected_order, get_ok
+from tests.catalog.conftest import SORTS, Curator, expected_order, get_ok, ref
 from tests.helpers import assert_problem
 
 SONG_FIELDS = {
@@ -37,10 +37,6 @@ ALBUM_FIELDS = {
 }
 ARTIST_FIELDS = {"id", "name", "genres", "image_url", "created_at", "updated_at"}
 PAGE_FIELDS = {"items", "total", "limit", "offset", "next", "previous"}
-
-
-def ref(artist: dict[str, Any]) -> dict[str, str]:
-    return {"id": artist["id"], "name": artist["name"]}
 
 
 def titles(page: dict[str, Any]) -> list[str]:

@@ -7,6 +7,7 @@ module asserts on what a client sees in the same way.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -14,7 +15,10 @@ from typing import Any, Protocol
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import insert, update
 
+from spotify_api.core.db import utc_now
+from spotify_api.playlists.models import RANK_GAP, Playlist, PlaylistItem
 from tests.helpers import assert_problem, bearer, login, make_admin, register
 
 SONG_DURATIONS = (180_000, 181_000, 182_000, 183_000, 184_000, 185_000, 186_000, 187_000)
@@ -196,3 +200,23 @@ def assert_invalid(response: httpx.Response, field: str) -> dict[str, Any]:
     body = assert_problem(response, 422, "validation_error")
     assert any(field in error["loc"] for error in body["errors"]), body
     return body
+
+
+async def bulk_fill(app: FastAPI, playlist_id: str, song_ids: list[str], count: int) -> None:
+    """Give the playlist `count` items (cycling through `song_ids`) straight in the database,
+    ranked as a renumbered playlist is."""
+    now = utc_now()
+    rows = [
+        {
+            "playlist_id": uuid.UUID(playlist_id),
+            "rank": (position + 1) * RANK_GAP,
+            "song_id": uuid.UUID(song_ids[position % len(song_ids)]),
+            "added_at": now,
+        }
+        for position in range(count)
+    ]
+    async with app.state.engine.begin() as connection:
+        await connection.execute(insert(PlaylistItem), rows)
+        await connection.execute(
+            update(Playlist).where(Playlist.id == uuid.UUID(playlist_id)).values(total_songs=count)
+        )
