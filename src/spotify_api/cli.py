@@ -76,7 +76,7 @@ def _redis_for(settings: Settings, role: Role) -> Iterator[Settings]:
 
 
 def _exit_on_sigterm(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
+    raise SystemExit(0)  # uvicorn has shut down cleanly by then: a stop asked for, not a crash
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -159,8 +159,7 @@ def create_admin(args: argparse.Namespace) -> int:
 
     settings = Settings()
     _prepare_embedded_database(settings)
-    with _redis_for(settings, "command") as settings:
-        return run(args, settings)
+    return run(args, settings, lambda plain: _redis_for(plain, "command"))
 
 
 async def _seed_first_run(settings: Settings) -> None:

@@ -13,6 +13,8 @@ import asyncio
 import getpass
 import os
 import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -80,30 +82,45 @@ def _prompted_password() -> str:
     return password
 
 
-def create_admin(args: argparse.Namespace, settings: Settings) -> int:
+def create_admin(
+    args: argparse.Namespace,
+    settings: Settings,
+    with_redis: Callable[[Settings], AbstractContextManager[Settings]],
+) -> int:
+    """Ask for anything that needs asking first, then act within `with_redis`: a prompt must
+    not keep the embedded Redis to this command while someone types."""
     try:
         username = _valid(Username, "username", args.username)
         email = _valid(Email, "email", args.email)
         password = _given_password(args)
-        if password is None and args.reset_password:
+        needs_one = args.reset_password or not asyncio.run(_exists(settings, username, email))
+        if password is None and needs_one:
             password = _prompted_password()
-        try:
-            outcome = _ensure(settings, username, email, password, args.reset_password)
-        except PasswordRequired:
-            outcome = _ensure(settings, username, email, _prompted_password(), False)
-    except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
+        if password is not None:
+            password = _valid(Password, "password", password)
+        with with_redis(settings) as ready:
+            outcome = asyncio.run(
+                _ensure_admin(ready, username, email, password, args.reset_password)
+            )
+    except (UsageError, PasswordRequired) as error:
+        print(f"error: {error or 'a new admin needs a password'}", file=sys.stderr)
         return 2
     print(outcome)
     return 0
 
 
-def _ensure(
-    settings: Settings, username: str, email: str, password: str | None, reset: bool
-) -> str:
-    if password is not None:
-        password = _valid(Password, "password", password)
-    return asyncio.run(_ensure_admin(settings, username, email, password, reset))
+async def _exists(settings: Settings, username: str, email: str) -> bool:
+    from spotify_api.core.db import create_engine, create_sessionmaker
+    from spotify_api.users.repository import UserRepository
+
+    engine = create_engine(settings)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            users = UserRepository(session)
+            found = await users.find_by_login(username) or await users.find_by_login(email)
+            return found is not None
+    finally:
+        await engine.dispose()
 
 
 async def _ensure_admin(

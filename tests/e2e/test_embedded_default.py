@@ -89,3 +89,20 @@ def test_create_admin_while_nothing_serves_still_ends_the_sessions(tmp_path: Pat
         )
     assert response.status_code == 401
     assert "users:admin" in json.loads(fresh.text)["scope"].split()
+
+
+def test_a_second_serve_on_the_same_database_is_refused_in_one_line(tmp_path: Path) -> None:
+    """It could only borrow the first one's Redis, which stops when the first one does."""
+    with serving(tmp_path):
+        result = subprocess.run(  # noqa: S603 - our own command, fixed arguments
+            [SPOTIFY_API, "serve", "--port", "0", "--no-demo"],
+            cwd=tmp_path,
+            env=environment(),
+            capture_output=True,
+            text=True,
+            timeout=STARTUP_SECONDS,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: another spotify-api serve (serve ")
+    assert len(result.stderr.strip().splitlines()) == 1

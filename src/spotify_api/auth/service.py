@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from dataclasses import dataclass
 
@@ -93,6 +95,12 @@ class AuthService:
             successes={f"client-logins:{client}": settings.login_max_per_client},
         )
 
+    async def _give_back_quietly(self, *names: str) -> None:
+        """`give_back`, shielded from the cancellation that may be unwinding the request, and
+        never hiding the error being raised."""
+        with contextlib.suppress(Exception):
+            await asyncio.shield(self.attempts.give_back(*names))
+
     async def login(self, login: str, password: str, scope: str | None, client: str) -> IssuedToken:
         """A session for these credentials, made from the account as it is now.
 
@@ -109,9 +117,15 @@ class AuthService:
         # account changes after this read, `create` refuses and the account is read again.
         # A login of no account does the same reads, so that it takes as long.
         user_id = found.id if found else _NOBODY
-        generation = await self.sessions.generation(user_id)
-        user = await self._fresh(user_id)
-        ok, new_hash = await self.hasher.verify(password, user.password_hash if user else None)
+        try:
+            generation = await self.sessions.generation(user_id)
+            user = await self._fresh(user_id)
+            ok, new_hash = await self.hasher.verify(password, user.password_hash if user else None)
+        except BaseException:
+            # Not judged (Redis or the database failed, or the request ran out of time): an
+            # attempt that checked nothing must not count against the account or the client.
+            await self._give_back_quietly(*buckets.failures, *buckets.successes)
+            raise
         if user is None or not ok:
             await self.attempts.give_back(*buckets.successes)
             raise InvalidCredentials()

@@ -8,8 +8,9 @@ while `serve` runs ends the promoted user's sessions at once, as it does on a re
 One process owns the server at a time, holding an exclusive lock on `owner.lock` in the data
 directory and naming itself there: `serve`, for as long as it runs, or a CLI command run while
 no `serve` does, for as long as the command takes. Everyone else connects to the owner's Unix
-socket (readable by this user alone). A `serve` that finds a command owning the server waits
-for it to finish, then owns it itself.
+socket, in a directory only this user can open. A `serve` that finds a command owning the server
+waits for it to finish, then owns it itself; a second `serve` on the same database is refused
+(it would lose its Redis when the first stops).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import fcntl
 import hashlib
 import os
 import socket
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -54,9 +56,23 @@ def data_directory(settings: Settings) -> Path:
 
 
 def socket_path(directory: Path) -> Path:
-    """A short path (Unix sockets allow ~100 bytes), unique to the data directory."""
+    """A short path (Unix sockets allow ~100 bytes), unique to the data directory, in a
+    directory that this user alone owns and can enter: nobody else can put a socket there that
+    this process would take for its Redis."""
+    private = Path(tempfile.gettempdir()) / f"spotify-api-{os.getuid()}"
+    private.mkdir(mode=0o700, exist_ok=True)
+    status = private.lstat()
+    if (
+        not stat.S_ISDIR(status.st_mode)
+        or status.st_uid != os.getuid()
+        or stat.S_IMODE(status.st_mode) & 0o077
+    ):
+        raise EmbeddedRedisError(
+            f"{private} must be a directory that only this user owns and can open (mode 700); "
+            "remove it, or set REDIS_URL"
+        )
     digest = hashlib.sha256(str(directory).encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"spotify-api-{os.getuid()}-{digest}.sock"
+    return private / f"{digest}.sock"
 
 
 def _answers(path: Path) -> bool:
@@ -101,8 +117,9 @@ def _take(lock: IO[str], *, wait_seconds: float) -> bool:
 
 
 def _owner(lock: IO[str]) -> str:
+    """Who holds the lock, as it wrote itself there: "serve 1234" or "command 1234"."""
     lock.seek(0)
-    return lock.read().split(" ", 1)[0]
+    return lock.read().strip()
 
 
 def _wait_for(path: Path) -> None:
@@ -160,8 +177,19 @@ def embedded_redis(settings: Settings, role: Role) -> Iterator[str]:
     path = socket_path(directory)
     with open(directory / "owner.lock", "a+", encoding="ascii") as lock:
         owns = _take(lock, wait_seconds=0)
-        if not owns and role == "serve" and _owner(lock) == "command":
+        if not owns and role == "serve":
+            # A serve must own the server: one it only used would stop with its owner.
+            if _owner(lock).startswith("serve"):
+                raise EmbeddedRedisError(
+                    f"another spotify-api serve ({_owner(lock)}) already runs on this database; "
+                    "stop it first, or give both a REDIS_URL"
+                )
             owns = _take(lock, wait_seconds=OWNER_WAIT_SECONDS)
+            if not owns:
+                raise EmbeddedRedisError(
+                    f"a spotify-api command ({_owner(lock)}) still holds the embedded Redis "
+                    "after 30 s; let it finish, then start serve again"
+                )
         if owns:
             with _own(directory, path, lock, role):
                 yield f"unix://{path}"

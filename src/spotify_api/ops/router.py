@@ -21,7 +21,11 @@ async def get_readiness_service(
     request: Request, db: DbSession, redis: RedisClient
 ) -> ReadinessService:
     settings = request.app.state.settings
-    timeout = max(settings.db_statement_timeout_seconds, settings.redis_timeout_seconds) + 0.5
+    # Both probes run at once, and answer (naming what is down) before the request deadline.
+    timeout = min(
+        max(settings.db_statement_timeout_seconds, settings.redis_timeout_seconds) + 0.5,
+        settings.request_timeout_seconds * 0.8,
+    )
     return ReadinessService(db, redis, request.app.state.migrations, timeout)
 
 

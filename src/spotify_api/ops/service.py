@@ -41,8 +41,10 @@ class ReadinessService:
     async def check(self, retry_after: int) -> dict[str, str]:
         """Both answer, and the database's schema is the one this code was written for: a
         process on an unmigrated (or newer) schema would fail every request that reads it."""
-        database = await self._answers("database", asyncio.ensure_future(self._read_revision()))
-        redis = await self._answers("redis", asyncio.ensure_future(self.redis.ping()))
+        database, redis = await asyncio.gather(
+            self._answers("database", asyncio.ensure_future(self._read_revision())),
+            self._answers("redis", asyncio.ensure_future(self.redis.ping())),
+        )
         if not (database and redis):
             down = [name for name, ok in (("database", database), ("redis", redis)) if not ok]
             raise ServiceUnavailable(f"Not answering: {', '.join(down)}.", retry_after=retry_after)
