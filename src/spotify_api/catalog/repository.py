@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
-from spotify_api.core.db import utc_now
+from spotify_api.core.db import dialect_of, utc_now
 from spotify_api.core.paging import Pager, PageRows, fetch_page
 
 SONG_LOADING = (
@@ -70,9 +70,6 @@ class CatalogRepository:
         page = await self._page(self._songs_query(q, artist_id, album_id), pager)
         return page.first_column()
 
-    async def _dialect(self) -> str:
-        return (await self.session.connection()).dialect.name
-
     async def hold_song(self, song_id: uuid.UUID) -> bool:
         """Whether the song exists; if it does, it stays until this transaction ends.
 
@@ -80,7 +77,7 @@ class CatalogRepository:
         not. SQLite has one writer at a time: a write that changes nothing takes the database's
         write lock (see `PlaylistRepository.lock`), so what is read after it is current.
         """
-        if await self._dialect() == "sqlite":
+        if await dialect_of(self.session) == "sqlite":
             result = await self.session.execute(
                 update(Song)
                 .where(Song.id == song_id)
@@ -100,7 +97,7 @@ class CatalogRepository:
         cycle. Once locked, no playlist can gain these songs until the delete ends.
         """
         query = select(Song.id).where(Song.id.in_(song_ids)).order_by(Song.id)
-        if await self._dialect() == "sqlite":
+        if await dialect_of(self.session) == "sqlite":
             await self.session.execute(
                 update(Song)
                 .where(Song.id.in_(song_ids))

@@ -111,6 +111,11 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+async def dialect_of(session: AsyncSession) -> str:
+    """ "postgresql" or "sqlite": where a repository's SQL must differ (locks, upserts)."""
+    return (await session.connection()).dialect.name
+
+
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 

@@ -32,7 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from spotify_api.core.db import Base, UtcDateTime
+from spotify_api.core.db import Base, UtcDateTime, dialect_of
 
 
 class IdempotencyRecord(Base):
@@ -97,7 +97,7 @@ class IdempotencyRecords:
             "created_at": now,
             "expires_at": expires_at,
         }
-        dialect = (await self.session.connection()).dialect.name
+        dialect = await dialect_of(self.session)
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         new = insert(IdempotencyRecord).values(user_id=user_id, key_hash=key_hash, **values)
         statement = new.on_conflict_do_update(
@@ -151,7 +151,7 @@ class IdempotencyRecords:
             .where(IdempotencyRecord.expires_at <= now)
             .limit(batch)
         )
-        if (await self.session.connection()).dialect.name == "postgresql":
+        if await dialect_of(self.session) == "postgresql":
             expired = expired.with_for_update(skip_locked=True)
         key = tuple_(IdempotencyRecord.user_id, IdempotencyRecord.key_hash)
         result = await self.session.execute(

@@ -40,7 +40,7 @@ from sqlalchemy.orm import joinedload
 
 from spotify_api.catalog.models import Song
 from spotify_api.catalog.repository import SONG_LOADING
-from spotify_api.core.db import utc_now
+from spotify_api.core.db import dialect_of, utc_now
 from spotify_api.core.paging import Pager, PageRows, fetch_page
 from spotify_api.playlists.models import RANK_GAP, RANK_LIMIT, Playlist, PlaylistItem
 from spotify_api.users.models import User
@@ -79,9 +79,6 @@ def new_snapshot_id() -> str:
 class PlaylistRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def _dialect(self) -> str:
-        return (await self.session.connection()).dialect.name
 
     # -- reading
 
@@ -184,7 +181,7 @@ class PlaylistRepository:
             .where(Playlist.id == playlist_id)
             .execution_options(populate_existing=True)
         )
-        if await self._dialect() == "sqlite":
+        if await dialect_of(self.session) == "sqlite":
             await self.session.execute(
                 update(Playlist)
                 .where(Playlist.id == playlist_id)
@@ -330,7 +327,7 @@ class PlaylistRepository:
         if not playlist_ids:
             return
         locking = select(Playlist.id).where(Playlist.id.in_(playlist_ids)).order_by(Playlist.id)
-        if await self._dialect() == "sqlite":
+        if await dialect_of(self.session) == "sqlite":
             await self.session.execute(
                 update(Playlist)
                 .where(Playlist.id.in_(playlist_ids))
