@@ -18,7 +18,7 @@ from spotify_api.auth.router import router as auth_router
 from spotify_api.auth.schemas import LoginForm, LoginRequest
 from spotify_api.catalog.router import router as catalog_router
 from spotify_api.core.cache_fast_path import CachedReadFastPath
-from spotify_api.core.db import create_engine, create_sessionmaker
+from spotify_api.core.db import create_engine, create_sessionmaker, read_only
 from spotify_api.core.deadline import RequestDeadline
 from spotify_api.core.embedded_redis import embedded_redis
 from spotify_api.core.errors import install_error_handlers
@@ -96,6 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             stack.push_async_callback(engine.dispose)
             app.state.engine = engine
             app.state.sessionmaker = create_sessionmaker(engine)
+            app.state.read_engine = read_only(engine)
+            app.state.read_sessionmaker = create_sessionmaker(app.state.read_engine)
             app.state.redis = create_redis(redis_settings)
             stack.push_async_callback(app.state.redis.aclose)
             app.state.cache_redis = create_cache_redis(redis_settings, app.state.redis)

@@ -83,8 +83,16 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
-    db_pool_size: int = Field(default=10, ge=1)
-    db_max_overflow: int = Field(default=10, ge=0)
+    # A pool as large as the concurrency it serves, with no overflow by default: an overflow
+    # connection is opened for a burst and closed after it, and each new PostgreSQL session
+    # prepares its statements anew. Past the pool, requests wait (up to the pool time-out).
+    db_pool_size: int = Field(default=20, ge=1)
+    db_max_overflow: int = Field(default=0, ge=0)
+    db_pool_recycle_seconds: int = Field(
+        default=1800,
+        ge=1,
+        description="Connections older than this are replaced when next taken from the pool.",
+    )
     db_pool_timeout_seconds: float = Field(default=2.0, gt=0)
     db_connect_timeout_seconds: float = Field(default=2.0, gt=0)
     db_statement_timeout_seconds: float = Field(default=2.0, gt=0)

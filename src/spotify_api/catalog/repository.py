@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    CursorResult,
     Select,
     delete,
     exists,
@@ -21,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
-from spotify_api.core.db import dialect_of, utc_now
+from spotify_api.core.db import dialect_of, take_sqlite_write_lock, utc_now
 from spotify_api.core.paging import Pager, PageRows, fetch_page
 
 SONG_LOADING = (
@@ -74,17 +73,12 @@ class CatalogRepository:
         """Whether the song exists; if it does, it stays until this transaction ends.
 
         PostgreSQL takes FOR KEY SHARE on its row: a delete (FOR UPDATE) waits, an edit does
-        not. SQLite has one writer at a time: a write that changes nothing takes the database's
-        write lock (see `PlaylistRepository.lock`), so what is read after it is current.
+        not. SQLite takes its database's write lock (`take_sqlite_write_lock`).
         """
         if await dialect_of(self.session) == "sqlite":
-            result = await self.session.execute(
-                update(Song)
-                .where(Song.id == song_id)
-                .values(updated_at=Song.updated_at)
-                .execution_options(synchronize_session=False)
+            return (
+                await take_sqlite_write_lock(self.session, Song.updated_at, Song.id == song_id) > 0
             )
-            return int(cast("CursorResult[Any]", result).rowcount) > 0
         query = select(Song.id).where(Song.id == song_id).with_for_update(read=True, key_share=True)
         return await self.session.scalar(query) is not None
 
@@ -98,12 +92,7 @@ class CatalogRepository:
         """
         query = select(Song.id).where(Song.id.in_(song_ids)).order_by(Song.id)
         if await dialect_of(self.session) == "sqlite":
-            await self.session.execute(
-                update(Song)
-                .where(Song.id.in_(song_ids))
-                .values(updated_at=Song.updated_at)
-                .execution_options(synchronize_session=False)
-            )
+            await take_sqlite_write_lock(self.session, Song.updated_at, Song.id.in_(song_ids))
         else:
             query = query.with_for_update()
         return list((await self.session.scalars(query)).all())

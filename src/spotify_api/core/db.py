@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, MetaData, event, func
+from sqlalchemy import ColumnElement, CursorResult, DateTime, MetaData, event, func, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from spotify_api.settings import Settings
@@ -78,18 +78,23 @@ def create_engine(settings: Settings) -> AsyncEngine:
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
             pool_timeout=settings.db_pool_timeout_seconds,
+            pool_recycle=settings.db_pool_recycle_seconds,
             # How long a writer waits for SQLite's lock before giving up.
             connect_args={"timeout": settings.db_statement_timeout_seconds},
         )
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         return engine
     statement_ms = int(settings.db_statement_timeout_seconds * 1000)
+    # No pre-ping: it is a round trip on every checkout. Connections are recycled by age
+    # instead, and a read that finds its connection dead is retried once on a fresh one
+    # (`core.reads`); a write that does answers 503 and the pool replaces every connection
+    # opened before the failure.
     return create_async_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_seconds,
-        pool_pre_ping=True,
+        pool_recycle=settings.db_pool_recycle_seconds,
         connect_args={
             "timeout": settings.db_connect_timeout_seconds,
             "command_timeout": settings.db_statement_timeout_seconds + 0.5,
@@ -116,17 +121,47 @@ async def dialect_of(session: AsyncSession) -> str:
     return (await session.connection()).dialect.name
 
 
+async def take_sqlite_write_lock(
+    session: AsyncSession, column: InstrumentedAttribute[Any], where: ColumnElement[bool]
+) -> int:
+    """SQLite's stand-in for locking rows: it has one writer at a time, and a write as a
+    transaction's first statement takes the database's write lock (waiting for it up to the
+    busy time-out), so that everything the transaction reads after it is current. The write
+    sets `column` to itself on the rows `where` selects; how many rows there were."""
+    result = await session.execute(
+        update(column.class_)
+        .where(where)
+        .values({column.key: column})
+        .execution_options(synchronize_session=False)
+    )
+    return int(cast("CursorResult[Any]", result).rowcount)
+
+
+def read_only(engine: AsyncEngine) -> AsyncEngine:
+    """The engine's pool in autocommit: a read sends its statements and nothing else (no
+    BEGIN, no ROLLBACK when the connection goes back to the pool)."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request. Services commit before they return; this only closes it.
 
     Closing rolls back whatever was not committed. In current FastAPI this runs after the
-    response is sent, which is why nothing here commits.
+    response is sent, which is why nothing here commits. A GET changes nothing, so its session
+    runs in autocommit (`read_only`).
     """
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    state = request.app.state
+    read = request.method in READ_METHODS
+    sessionmaker: async_sessionmaker[AsyncSession] = (
+        state.read_sessionmaker if read else state.sessionmaker
+    )
     async with sessionmaker() as session:
         yield session
 

@@ -40,7 +40,7 @@ from sqlalchemy.orm import joinedload
 
 from spotify_api.catalog.models import Song
 from spotify_api.catalog.repository import SONG_LOADING
-from spotify_api.core.db import dialect_of, utc_now
+from spotify_api.core.db import dialect_of, take_sqlite_write_lock, utc_now
 from spotify_api.core.paging import Pager, PageRows, fetch_page
 from spotify_api.playlists.models import RANK_GAP, RANK_LIMIT, Playlist, PlaylistItem
 from spotify_api.users.models import User
@@ -171,9 +171,8 @@ class PlaylistRepository:
     async def lock(self, playlist_id: uuid.UUID) -> Playlist | None:
         """The playlist, locked until the transaction ends, so that changes to it serialise.
 
-        PostgreSQL locks the row (SELECT … FOR UPDATE). SQLite has one writer at a time: a
-        write as the transaction's first statement takes the database's write lock (waiting
-        for it, up to the busy time-out), so everything read after it is current.
+        PostgreSQL locks the row (SELECT … FOR UPDATE); SQLite takes its database's write lock
+        (`take_sqlite_write_lock`).
         """
         query = (
             select(Playlist)
@@ -182,11 +181,8 @@ class PlaylistRepository:
             .execution_options(populate_existing=True)
         )
         if await dialect_of(self.session) == "sqlite":
-            await self.session.execute(
-                update(Playlist)
-                .where(Playlist.id == playlist_id)
-                .values(snapshot_id=Playlist.snapshot_id, updated_at=Playlist.updated_at)
-                .execution_options(synchronize_session=False)
+            await take_sqlite_write_lock(
+                self.session, Playlist.snapshot_id, Playlist.id == playlist_id
             )
         else:
             query = query.with_for_update(of=Playlist)
@@ -328,10 +324,8 @@ class PlaylistRepository:
             return
         locking = select(Playlist.id).where(Playlist.id.in_(playlist_ids)).order_by(Playlist.id)
         if await dialect_of(self.session) == "sqlite":
-            await self.session.execute(
-                update(Playlist)
-                .where(Playlist.id.in_(playlist_ids))
-                .values(snapshot_id=Playlist.snapshot_id)
+            await take_sqlite_write_lock(
+                self.session, Playlist.snapshot_id, Playlist.id.in_(playlist_ids)
             )
         else:
             await self.session.execute(locking.with_for_update())
