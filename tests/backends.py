@@ -11,6 +11,8 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy import event
 
+from spotify_api.core.reads import PostgresReads
+
 #: Nobody listens on port 1: a connection is refused at once.
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 UNREACHABLE_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/x"
@@ -71,15 +73,28 @@ async def slow_link(port: int, delay: float) -> AsyncIterator[int]:
 
 @contextmanager
 def counting(app: FastAPI) -> Iterator[list[str]]:
-    """The SQL statements the app's engine executes meanwhile."""
+    """The SQL statements the app executes meanwhile: through its engine, and on PostgreSQL
+    through the read pool too (`core.reads.PostgresReads`, which goes to asyncpg directly)."""
     statements: list[str] = []
 
     def record(connection: Any, cursor: Any, statement: str, *args: Any, **kwargs: Any) -> None:
         statements.append(statement)
 
     engine = app.state.engine.sync_engine
+    reads = app.state.reads
+    direct = isinstance(reads, PostgresReads)
+    if direct:
+        fetch = reads.fetch
+
+        async def counted(statement: Any, params: Any) -> Any:
+            statements.append(str(statement))
+            return await fetch(statement, params)
+
+        reads.fetch = counted
     event.listen(engine, "before_cursor_execute", record)
     try:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+        if direct:
+            del reads.fetch

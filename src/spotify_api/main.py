@@ -16,6 +16,7 @@ from starlette.middleware import Middleware
 from spotify_api import __version__
 from spotify_api.auth.router import router as auth_router
 from spotify_api.auth.schemas import LoginForm, LoginRequest
+from spotify_api.catalog.fast_renders import CATALOG_FAST_RENDERS
 from spotify_api.catalog.router import router as catalog_router
 from spotify_api.core.cache_fast_path import CachedReadFastPath
 from spotify_api.core.db import create_engine, create_sessionmaker, read_only
@@ -33,6 +34,7 @@ from spotify_api.core.middleware import (
 )
 from spotify_api.core.migrations import script_directory
 from spotify_api.core.openapi import install_openapi
+from spotify_api.core.reads import open_reads
 from spotify_api.core.redis import create_cache_redis, create_redis
 from spotify_api.core.routing import install_routing_edges
 from spotify_api.core.security import PasswordHasher
@@ -98,6 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.sessionmaker = create_sessionmaker(engine)
             app.state.read_engine = read_only(engine)
             app.state.read_sessionmaker = create_sessionmaker(app.state.read_engine)
+            app.state.reads = await open_reads(settings, engine)
+            stack.push_async_callback(app.state.reads.close)
             app.state.redis = create_redis(redis_settings)
             stack.push_async_callback(app.state.redis.aclose)
             app.state.cache_redis = create_cache_redis(redis_settings, app.state.redis)
@@ -139,7 +143,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         )
     middleware.append(Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes))
-    middleware.append(Middleware(CachedReadFastPath))
     middleware.append(
         Middleware(
             RequestDeadline,
@@ -147,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             retry_after=settings.retry_after_seconds,
         )
     )
+    middleware.append(Middleware(CachedReadFastPath))
 
     app = FastAPI(
         title="spotify-api",
@@ -164,6 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redirect_slashes=False,  # core.routing redirects, relatively
     )
     app.state.settings = settings
+    app.state.fast_renders = CATALOG_FAST_RENDERS
     app.state.migrations = script_directory(settings)
     app.state.password_hasher = PasswordHasher(settings)
     # The clock of sessions' and idempotency records' expiry; tests move it forward.

@@ -33,6 +33,7 @@ from spotify_api.catalog.service import CatalogService, artist_view
 from spotify_api.core.cache import ResponseCache
 from spotify_api.core.db import utc_now
 from spotify_api.core.errors import InvalidReference
+from spotify_api.core.reads import ReadDatabase
 from spotify_api.playlists.repository import PlaylistRepository
 
 T = TypeVar("T")
@@ -44,11 +45,11 @@ def _plain(value: Any) -> Any:
 
 
 class CurationService:
-    def __init__(self, db: AsyncSession, cache: ResponseCache) -> None:
+    def __init__(self, db: AsyncSession, cache: ResponseCache, read_database: ReadDatabase) -> None:
         self.db = db
         self.cache = cache
         self.repository = CatalogRepository(db)
-        self.catalog = CatalogService(db)
+        self.catalog = CatalogService(db, read_database)
         self.playlists = PlaylistRepository(db)
 
     async def _commit(self, change: Callable[[], Awaitable[T]]) -> T:
@@ -141,7 +142,7 @@ class CurationService:
 
     async def _album(self, album_id: uuid.UUID) -> schemas.Album:
         detail = await self.catalog.get_album(album_id)
-        return schemas.Album.model_validate(detail.model_dump(exclude={"songs"}))
+        return schemas.Album.model_validate({k: v for k, v in detail.items() if k != "songs"})
 
     async def delete_album(self, album_id: uuid.UUID, cascade: bool) -> None:
         if await self.repository.album_exists(album_id) is None:
@@ -193,7 +194,7 @@ class CurationService:
             await self.repository.set_credits(song.id, artist_ids)
 
         await self._commit(change)
-        return await self.catalog.get_song(song.id)
+        return schemas.Song.model_validate(await self.catalog.get_song(song.id))
 
     async def update_song(self, song_id: uuid.UUID, body: schemas.SongUpdate) -> schemas.Song:
         song = await self.repository.get_song(song_id)
@@ -216,7 +217,7 @@ class CurationService:
 
         await self._commit(change)
         self.db.expunge(song)
-        return await self.catalog.get_song(song_id)
+        return schemas.Song.model_validate(await self.catalog.get_song(song_id))
 
     async def delete_song(self, song_id: uuid.UUID) -> None:
         if await self.repository.get_song(song_id) is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Security
+from fastapi import Depends, Request, Security
 
 from spotify_api.auth.deps import get_auth_session
 from spotify_api.auth.scopes import CATALOG_WRITE
@@ -16,12 +16,14 @@ from spotify_api.core.db import DbSession
 from spotify_api.core.paging import PageRequest, page_request
 
 
-async def get_catalog_service(db: DbSession) -> CatalogService:
-    return CatalogService(db)
+async def get_catalog_service(request: Request, db: DbSession) -> CatalogService:
+    return CatalogService(db, request.app.state.reads)
 
 
-async def get_curation_service(db: DbSession, cache: CatalogCache) -> CurationService:
-    return CurationService(db, cache)
+async def get_curation_service(
+    request: Request, db: DbSession, cache: CatalogCache
+) -> CurationService:
+    return CurationService(db, cache, request.app.state.reads)
 
 
 CatalogServiceDep = Annotated[CatalogService, Depends(get_catalog_service)]

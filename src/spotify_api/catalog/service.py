@@ -7,11 +7,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from spotify_api.catalog import schemas
+from spotify_api.catalog import reads, schemas
 from spotify_api.catalog.errors import AlbumNotFound, ArtistNotFound, SongNotFound
 from spotify_api.catalog.models import Album, Artist, Song
+from spotify_api.catalog.reads import Data
 from spotify_api.catalog.repository import CatalogRepository
 from spotify_api.core.paging import Pager, SortKey
+from spotify_api.core.reads import ReadDatabase
 
 
 def _sorts(id_column: Any, **columns: Any) -> dict[str, SortKey]:
@@ -66,8 +68,9 @@ def artist_view(artist: Artist) -> schemas.Artist:
 
 
 class CatalogService:
-    def __init__(self, db: AsyncSession) -> None:
+    def __init__(self, db: AsyncSession, read_database: ReadDatabase) -> None:
         self.repository = CatalogRepository(db)
+        self.reads = read_database
 
     async def list_songs(
         self,
@@ -80,11 +83,11 @@ class CatalogService:
         items = [song_view(song) for song in page.rows]
         return schemas.SongPage(items=items, **pager.page_fields(page, page.rows))
 
-    async def get_song(self, song_id: uuid.UUID) -> schemas.Song:
-        song = await self.repository.get_song(song_id)
+    async def get_song(self, song_id: uuid.UUID) -> Data:
+        song = await reads.song(self.reads, song_id)
         if song is None:
             raise SongNotFound()
-        return song_view(song)
+        return song
 
     async def list_albums(
         self, pager: Pager, q: str | None, artist_id: uuid.UUID | None
@@ -94,27 +97,19 @@ class CatalogService:
         albums = [album for album, _ in page.rows]
         return schemas.AlbumPage(items=items, **pager.page_fields(page, albums))
 
-    async def get_album(self, album_id: uuid.UUID) -> schemas.AlbumDetail:
-        found = await self.repository.get_album(album_id)
-        if found is None:
+    async def get_album(self, album_id: uuid.UUID) -> Data:
+        album = await reads.album(self.reads, album_id)
+        if album is None:
             raise AlbumNotFound()
-        album, total = found
-        songs = await self.repository.album_songs(album_id)
-        return schemas.AlbumDetail(
-            **album_view(album, total).model_dump(), songs=[song_view(song) for song in songs]
-        )
+        return album
 
     async def list_artists(self, pager: Pager, q: str | None) -> schemas.ArtistPage:
         page = await self.repository.list_artists(pager, q)
         items = [artist_view(artist) for artist in page.rows]
         return schemas.ArtistPage(items=items, **pager.page_fields(page, page.rows))
 
-    async def get_artist(self, artist_id: uuid.UUID) -> schemas.ArtistDetail:
-        artist = await self.repository.get_artist(artist_id)
+    async def get_artist(self, artist_id: uuid.UUID) -> Data:
+        artist = await reads.artist(self.reads, artist_id)
         if artist is None:
             raise ArtistNotFound()
-        albums = await self.repository.artist_albums(artist_id)
-        return schemas.ArtistDetail(
-            **artist_view(artist).model_dump(),
-            albums=[album_view(album, total) for album, total in albums],
-        )
+        return artist

@@ -10,10 +10,8 @@ batching, single flight) is `core.cache_store`.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import secrets
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 from urllib.parse import parse_qsl, quote, urlencode
@@ -31,6 +29,7 @@ from spotify_api.core.cache_store import (
     Lookup,
     cache_store,
     invalidate_catalog,
+    make_etag,
 )
 from spotify_api.core.errors import ServiceUnavailable
 from spotify_api.core.metrics import CATALOG_CACHE
@@ -45,18 +44,14 @@ __all__ = [
 
 logger = logging.getLogger("spotify_api.cache")
 
-# Set in the scope by the fast path when it looked the resource up: MISSED or FAILED.
+# Set in the scope by the fast path when it looked the resource up: the `Lookup` that missed
+# (with the version it saw), or FAILED.
 LOOKED_UP_KEY = "spotify_api.cache_lookup"
-MISSED, FAILED = "missed", "failed"
+FAILED = "failed"
 HIT = CATALOG_CACHE.labels(result="hit")
 IF_NONE_MATCH_MAX = 1024  # characters: the catalog routes refuse a longer If-None-Match
 
 _ENTITY_TAG = re.compile(r'(?:W/)?"[^"]*"')
-
-
-def make_etag(body: bytes) -> str:
-    """A strong entity tag: the quoted hash of the exact bytes."""
-    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
 
 
 def none_match(header: str | None, etag: str) -> bool:
@@ -135,59 +130,30 @@ class ResponseCache:
         `render` returns the JSON body; what it raises (a 404, say) propagates, and nothing is
         cached. Redis failures never fail the request: the body is rendered instead.
         """
-        breaker = self.store.breaker
-        looked_up = request.scope.get(LOOKED_UP_KEY)
-        declared = self.store.routes.declared_query(request.scope.get("route"))
-        resource = resource_of(request.scope, declared)
+        scope = request.scope
+        looked_up = scope.get(LOOKED_UP_KEY)
+        resource = resource_of(scope, self.store.routes.declared_query(scope.get("route")))
         if resource is None:
             return await self._bypass(request, render, "uncacheable")
-        if looked_up == FAILED or breaker.is_open():
+        if looked_up == FAILED or self.store.breaker.is_open():
             return await self._bypass(request, render)
-        token = secrets.token_hex(8)
-        try:
-            if looked_up != MISSED:
+        if isinstance(looked_up, Lookup):  # the fast path looked it up and missed
+            version = looked_up.version
+        else:
+            try:
                 found = await self.store.lookup(resource)  # the store counts its failures
-                if found.entry is not None:
-                    self.store.routes.learn(request.scope)
-                    HIT.inc()
-                    return self._answer(request, found.entry)
-        except CACHE_ERRORS:
-            return await self._bypass(request, render)
-        try:
-            claimed, locked = await self.store.claim(resource, token)
-        except CACHE_ERRORS as error:
-            breaker.trip(error)
-            return await self._bypass(request, render)
-        breaker.failures = 0
-        if claimed.entry is not None:
-            HIT.inc()
-            return self._answer(request, claimed.entry)
-        if not locked:
-            token = ""  # another request renders: wait for its entry
-            shared = await self.store.wait(claimed.version, resource)
-            if shared is not None:
-                CATALOG_CACHE.labels(result="coalesced").inc()
-                return self._answer(request, shared)
-        return await self._render(request, render, claimed, resource, token)
-
-    async def _render(
-        self,
-        request: Request,
-        render: Callable[[], Awaitable[bytes]],
-        claimed: Lookup,
-        resource: str,
-        token: str,
-    ) -> Response:
-        try:
-            body = await render()
-        except Exception:
-            if token:
-                await self.store.finish(claimed.version, resource, None, token)
-            raise
-        entry = Entry(make_etag(body), body)
-        await self.store.finish(claimed.version, resource, entry, token)
-        self.store.routes.learn(request.scope)
-        CATALOG_CACHE.labels(result="miss").inc()
+            except CACHE_ERRORS:
+                return await self._bypass(request, render)
+            if found.entry is not None:
+                self.store.routes.learn(scope)
+                HIT.inc()
+                return self._answer(request, found.entry)
+            version = found.version
+        entry, shared = await self.store.render_once(version, resource, render)
+        if entry is None:  # cannot be: `render` returns bytes or raises
+            raise RuntimeError("a catalog render returned nothing")
+        self.store.routes.learn(scope)
+        CATALOG_CACHE.labels(result="coalesced" if shared else "miss").inc()
         return self._answer(request, entry)
 
     async def respond_with(

@@ -8,11 +8,23 @@ route that the look-up was made (so that the route goes straight to claiming the
 hands the request on. An entry exists only for a request that the route itself validated and
 rendered, so a hit skips no check: invalid parameters are never stored (the key keeps every
 parameter, empty ones too), and a request with an `If-None-Match` longer than the routes accept
-is handed to the route, which refuses it. The body-size limit runs before this middleware.
+is handed to the route, which refuses it. The body-size limit and the request deadline run
+before this middleware.
+
+A miss of a route that registered a fast render (`FastRenders`, keyed by the route's path
+template: the catalog's details) is rendered here too, from its path parameters, when the
+request has no query: the render returns the body the route would, or None when it cannot
+(a path parameter in an unusual form, a resource that does not exist), and then the route
+answers, with its own validation and errors.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from starlette.datastructures import State
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from spotify_api.core.cache import (
@@ -20,11 +32,18 @@ from spotify_api.core.cache import (
     HIT,
     IF_NONE_MATCH_MAX,
     LOOKED_UP_KEY,
-    MISSED,
     entry_response,
     resource_of,
 )
-from spotify_api.core.cache_store import CACHE_ERRORS, cache_store
+from spotify_api.core.cache_routes import route_path
+from spotify_api.core.cache_store import CACHE_ERRORS, Entry, Lookup, cache_store
+from spotify_api.core.errors import DomainError, problem_response
+from spotify_api.core.metrics import CATALOG_CACHE
+
+FastRender = Callable[[State, Mapping[str, str]], Awaitable[bytes | None]]
+FastRenders = Mapping[str, FastRender]
+"""Renders of cached routes, by path template: (the app's state, the path parameters) to the
+body, or None to let the route answer."""
 
 
 class CachedReadFastPath:
@@ -55,15 +74,40 @@ class CachedReadFastPath:
             scope[LOOKED_UP_KEY] = FAILED
             await self.app(scope, receive, send)
             return
-        if found.entry is None:
-            scope[LOOKED_UP_KEY] = MISSED
-            await self.app(scope, receive, send)
-            return
-        HIT.inc()
+        entry = found.entry
+        if entry is None:
+            try:
+                entry = await self._render(app_state, scope, route, resource, found)
+            except DomainError as error:  # the database cannot answer: a 503
+                await problem_response(error, Request(scope))(scope, receive, send)
+                return
+            if entry is None:
+                scope[LOOKED_UP_KEY] = found
+                await self.app(scope, receive, send)
+                return
+        else:
+            HIT.inc()
         scope["route"] = route  # for the access log and metrics, as routing would have set
         response = entry_response(
-            found.entry,
-            app_state.settings.cache_max_age_seconds,
-            if_none_match.decode("latin-1"),
+            entry, app_state.settings.cache_max_age_seconds, if_none_match.decode("latin-1")
         )
         await response(scope, receive, send)
+
+    async def _render(
+        self, app_state: State, scope: Scope, route: Any, resource: str, found: Lookup
+    ) -> Entry | None:
+        renders: FastRenders = getattr(app_state, "fast_renders", {})
+        render = renders.get(route.path)
+        if render is None or scope.get("query_string"):
+            return None
+        match = route.path_regex.match(route_path(scope))
+        if match is None:
+            return None
+        params = match.groupdict()
+        store = cache_store(app_state)
+        entry, shared = await store.render_once(
+            found.version, resource, lambda: render(app_state, params)
+        )
+        if entry is not None:
+            CATALOG_CACHE.labels(result="coalesced" if shared else "miss").inc()
+        return entry

@@ -16,10 +16,10 @@ The sizes of catalog lists (the `total` of a page) are kept the same way, under
 `catalog:count:{key id}:{path}?{filters}` as `{version} {total}`, so that paging through a list
 counts it once per catalog version, not on every page.
 
-A miss claims the resource before rendering: a Lua script that, atomically, returns the entry if
-another request stored it meanwhile, or takes a short lock
-(`catalog:lock:{key id}:{version}:{resource}`) so that one request renders while the others poll
-for its entry.
+A miss renders once per process: concurrent misses of one resource in a process wait for the
+first one's render (single flight, with no round trip of its own), which is stored with one
+script call that refuses to store under a version a write has since replaced. Processes render
+a hot miss once each, at most: the number of processes bounds the herd.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 from starlette.datastructures import State
 
@@ -44,10 +45,6 @@ logger = logging.getLogger("spotify_api.cache")
 CATALOG_VERSION_KEY = "catalog:version"
 ENTRY_PREFIX = "catalog:entry:"
 COUNT_PREFIX = "catalog:count:"
-LOCK_PREFIX = "catalog:lock:"
-LOCK_MILLISECONDS = 3000  # a render that takes longer lets another request take over
-WAIT_SECONDS = 1.5  # how long a request waits for another one's render before rendering itself
-POLL_SECONDS = 0.015
 MAX_BATCH = 256  # look-ups per MGET
 BREAKER_THRESHOLD = 3  # failures in a row that open the breaker
 BREAKER_SECONDS = 1.0  # after that, how long to skip Redis altogether
@@ -56,31 +53,12 @@ CACHE_ERRORS = (RedisError, TimeoutError, OSError)
 
 T = TypeVar("T")
 
-# KEYS: version, entry. ARGV: lock prefix, ":" .. resource, lock token, lock ms.
-# -> {version, entry} if a current entry exists; else {version, false, 1 if locked here else 0}
-_CLAIM = """
-local version = redis.call('GET', KEYS[1]) or '0'
-local entry = redis.call('GET', KEYS[2])
-if entry and string.sub(entry, 1, #version + 1) == version .. ' ' then
-  return {version, entry}
-end
-local lock = ARGV[1] .. version .. ARGV[2]
-if redis.call('SET', lock, ARGV[3], 'PX', ARGV[4], 'NX') then return {version, false, 1} end
-return {version, false, 0}
-"""
-# KEYS: entry, lock. -> {entry or false, 1 while the lock is held else 0}
-_POLL = """
-return {redis.call('GET', KEYS[1]), redis.call('EXISTS', KEYS[2])}
-"""
-# KEYS: entry, lock, version. ARGV: value ('' to store nothing), TTL seconds, lock token
-# ('' if none), the version it was rendered at. An obsolete render stores nothing: it would
-# only overwrite a newer entry of the same resource.
-_FINISH = """
-local current = redis.call('GET', KEYS[3]) or '0'
-if ARGV[1] ~= '' and current == ARGV[4] then
+# KEYS: entry, version. ARGV: value, TTL seconds, the version it was rendered at. An obsolete
+# render stores nothing: it would only overwrite a newer entry of the same resource.
+_STORE = """
+if (redis.call('GET', KEYS[2]) or '0') == ARGV[3] then
   redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 end
-if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
 return 1
 """
 
@@ -121,6 +99,11 @@ def parse_count(raw: Any, version: str) -> int | None:
         return None
     stored_version, _, total = raw.partition(" ")
     return int(total) if stored_version == version and total.isdigit() else None
+
+
+def make_etag(body: bytes) -> str:
+    """A strong entity tag: the quoted hash of the exact bytes."""
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
 
 
 def key_id(secret: str) -> str:
@@ -202,7 +185,8 @@ class CacheStore:
         namespace = key_id(settings.secret_key.get_secret_value())
         self.entry_prefix = f"{ENTRY_PREFIX}{namespace}:"
         self.count_prefix = f"{COUNT_PREFIX}{namespace}:"
-        self.lock_prefix = f"{LOCK_PREFIX}{namespace}:"
+        self._store_script: tuple[Redis, AsyncScript] | None = None
+        self._flights: dict[tuple[str, str], asyncio.Future[Entry | None]] = {}
 
     @property
     def breaker(self) -> CacheBreaker:
@@ -277,52 +261,48 @@ class CacheStore:
             if not future.done():
                 future.set_result((version, raw))
 
-    async def claim(self, resource: str, token: str) -> tuple[Lookup, bool]:
-        """A current entry, or the right to render it (True: this caller holds the lock)."""
-        reply = await self._call(
-            self.redis.register_script(_CLAIM)(
-                keys=[CATALOG_VERSION_KEY, self.entry_prefix + resource],
-                args=[self.lock_prefix, ":" + resource, token, LOCK_MILLISECONDS],
-            )
-        )
-        version = _text(reply[0])
-        if len(reply) == 2:
-            return Lookup(version, parse_entry(reply[1], version)), False
-        return Lookup(version, None), reply[2] == 1
+    async def render_once(
+        self, version: str, resource: str, render: Callable[[], Awaitable[bytes | None]]
+    ) -> tuple[Entry | None, bool]:
+        """The resource rendered at `version` and stored; (entry, whether this call shared
+        another one's render). Concurrent calls for one resource in this process share one
+        render and what it raises. None: there is nothing to store (the render found none)."""
+        key = (version, resource)
+        running = self._flights.get(key)
+        if running is not None:
+            return await asyncio.shield(running), True
+        flight: asyncio.Future[Entry | None] = asyncio.get_running_loop().create_future()
+        self._flights[key] = flight
+        try:
+            body = await render()
+            entry = None if body is None else Entry(make_etag(body), body)
+            flight.set_result(entry)
+        except BaseException as error:
+            flight.set_exception(error)
+            flight.exception()  # retrieved here, whether or not another caller waits
+            raise
+        finally:
+            del self._flights[key]
+        if entry is not None:
+            await self.store(version, resource, entry)
+        return entry, False
 
-    async def wait(self, version: str, resource: str) -> Entry | None:
-        """Poll for the entry another request is rendering; None if it does not come."""
-        poll = self.redis.register_script(_POLL)
-        keys = [self.entry_prefix + resource, f"{self.lock_prefix}{version}:{resource}"]
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            await asyncio.sleep(POLL_SECONDS)
-            try:
-                raw, locked = await self._call(poll(keys=keys))
-            except CACHE_ERRORS as error:
-                self.breaker.trip(error)
-                return None
-            entry = parse_entry(raw, version)
-            if entry is not None:
-                return entry
-            if locked != 1:
-                return None  # the render failed or its lock expired: render here
-        return None
+    def _store_call(self) -> AsyncScript:
+        """The store script of the current client, registered once (tests swap clients)."""
+        redis = self.redis
+        if self._store_script is None or self._store_script[0] is not redis:
+            self._store_script = (redis, redis.register_script(_STORE))
+        return self._store_script[1]
 
-    async def finish(self, version: str, resource: str, entry: Entry | None, token: str) -> None:
-        """Store the entry (unless None) and release our lock (if any), in one round trip."""
+    async def store(self, version: str, resource: str, entry: Entry) -> None:
+        """Store the entry rendered at `version`, unless a write replaced it; best effort."""
         if self.breaker.is_open():
             return
-        value = entry_value(version, entry) if entry is not None else b""
         try:
             await self._call(
-                self.redis.register_script(_FINISH)(
-                    keys=[
-                        self.entry_prefix + resource,
-                        f"{self.lock_prefix}{version}:{resource}",
-                        CATALOG_VERSION_KEY,
-                    ],
-                    args=[value, self.ttl_seconds, token, version],
+                self._store_call()(
+                    keys=[self.entry_prefix + resource, CATALOG_VERSION_KEY],
+                    args=[entry_value(version, entry), self.ttl_seconds, version],
                 )
             )
         except CACHE_ERRORS as error:

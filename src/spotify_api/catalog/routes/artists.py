@@ -19,6 +19,7 @@ from spotify_api.catalog.routes.common import (
     CascadeParam,
     IfNoneMatch,
     SearchParam,
+    as_json,
     cached_read_responses,
     search_text,
 )
@@ -72,7 +73,7 @@ async def get_artist(
     service: CatalogServiceDep,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    return await cache.respond_with(request, lambda: service.get_artist(artist_id))
+    return await cache.respond(request, lambda: as_json(service.get_artist(artist_id)))
 
 
 @router.post(

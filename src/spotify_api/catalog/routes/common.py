@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Annotated, Any
 
 from fastapi import Header, Query
 
 from spotify_api.core.cache import IF_NONE_MATCH_MAX
+from spotify_api.core.json import dumps
 from spotify_api.core.paging import InvalidCursor
 from spotify_api.core.problems import problem_responses
 from spotify_api.core.schemas import NoNul
@@ -43,6 +45,11 @@ def cached_read_responses(*, paged: bool) -> dict[int | str, dict[str, Any]]:
         "headers": _CACHE_HEADERS,
     }
     return responses
+
+
+async def as_json(data: Awaitable[Any]) -> bytes:
+    """The body of a detail: its plain data (in the schema's field order) as JSON."""
+    return dumps(await data)
 
 
 def search_text(q: str | None) -> str | None:

@@ -18,6 +18,7 @@ from spotify_api.catalog.errors import SongNotFound
 from spotify_api.catalog.routes.common import (
     IfNoneMatch,
     SearchParam,
+    as_json,
     cached_read_responses,
     search_text,
 )
@@ -80,7 +81,7 @@ async def get_song(
     service: CatalogServiceDep,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    return await cache.respond_with(request, lambda: service.get_song(song_id))
+    return await cache.respond(request, lambda: as_json(service.get_song(song_id)))
 
 
 @router.post(

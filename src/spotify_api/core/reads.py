@@ -1,0 +1,163 @@
+"""Read-only statements on the shortest path the driver allows, returning plain rows.
+
+The hot read paths (the catalog's renders, the playlist page, token-only reads) run
+statements that were built once with SQLAlchemy Core and need neither the ORM nor a
+transaction. On PostgreSQL they go straight to asyncpg: each statement is compiled once to
+its SQL, which asyncpg prepares once per connection, on a pool of its own (a checkout from it
+costs a few microseconds; SQLAlchemy's asyncio pool costs a hundred, through greenlets). The
+connections run in autocommit (no BEGIN, no ROLLBACK), with the same time-outs as the
+engine's, and the pool resets nothing when a connection comes back: these statements leave no
+state behind. On SQLite the same statements run through the engine, in autocommit.
+
+No connection is pinged before it is lent. One that died while it sat in the pool (the database
+restarted, a proxy dropped it) fails its first statement; a read changed nothing, so it simply
+runs again on a fresh connection. Past that, a database that cannot answer is a 503.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+import asyncpg
+from sqlalchemy import ClauseElement, Executable
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from spotify_api.core.db import read_only
+from spotify_api.core.errors import ServiceUnavailable
+from spotify_api.settings import Settings
+
+Rows = Sequence[Sequence[Any]]
+
+_UNAVAILABLE_SQLSTATES = frozenset({"57014", "55P03", "57P01", "57P03", "53300"})
+# A connection that the server closed fails in one of these ways, depending on whether the
+# driver has seen the close yet (InternalClientError: the server's last words arrived while
+# the connection was idle, and the next statement finds it in a state it cannot leave).
+_DEAD_CONNECTION = (
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    ConnectionError,
+)
+
+
+class ReadDatabase(Protocol):
+    dialect: str
+
+    async def fetch(self, statement: Executable, params: Mapping[str, Any]) -> Rows: ...
+
+    async def close(self) -> None: ...
+
+
+class EngineReads:
+    """SQLite (and any engine): the statement through SQLAlchemy, in autocommit."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = read_only(engine)
+        self.dialect = engine.dialect.name
+
+    async def fetch(self, statement: Executable, params: Mapping[str, Any]) -> Rows:
+        async with self.engine.connect() as connection:
+            return (await connection.execute(statement, dict(params))).all()
+
+    async def close(self) -> None:
+        """The engine is the app's: it is disposed with it."""
+
+
+async def _no_reset(_connection: asyncpg.Connection) -> None:
+    """Nothing to reset: these connections only ever run SELECTs outside a transaction."""
+
+
+async def _decode_json(connection: asyncpg.Connection) -> None:
+    for name in ("json", "jsonb"):
+        await connection.set_type_codec(
+            name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
+
+
+class PostgresReads:
+    dialect = "postgresql"
+
+    def __init__(self, settings: Settings, engine: AsyncEngine) -> None:
+        self.settings = settings
+        self.sql_dialect = engine.dialect
+        self._compiled: dict[int, tuple[Executable, str, tuple[str, ...]]] = {}
+        self._pool: asyncpg.Pool | None = None
+
+    async def start(self) -> None:
+        settings = self.settings
+        url = settings.database.set(drivername="postgresql")
+        statement_ms = int(settings.db_statement_timeout_seconds * 1000)
+        self._pool = await asyncpg.create_pool(
+            url.render_as_string(hide_password=False),
+            min_size=0,
+            max_size=settings.db_pool_size,
+            max_inactive_connection_lifetime=settings.db_pool_recycle_seconds,
+            reset=_no_reset,
+            init=_decode_json,
+            timeout=settings.db_connect_timeout_seconds,
+            command_timeout=settings.db_statement_timeout_seconds + 0.5,
+            server_settings={
+                "application_name": "spotify-api reads",
+                "statement_timeout": str(statement_ms),
+            },
+        )
+
+    def _sql(self, statement: Executable) -> tuple[str, tuple[str, ...]]:
+        """The statement's SQL for asyncpg ($1, $2, …) and the names of its parameters in
+        that order, compiled on first use. Statements are built once (module constants, or
+        one per shape of a list query), so this holds a bounded few; it keeps each statement,
+        so that its id cannot be reused by another."""
+        found = self._compiled.get(id(statement))
+        if found is None or found[0] is not statement:
+            if not isinstance(statement, ClauseElement):
+                raise TypeError(f"not a statement: {statement!r}")
+            compiled = statement.compile(dialect=self.sql_dialect)
+            if not isinstance(compiled, SQLCompiler):
+                raise TypeError(f"not a SQL statement: {statement!r}")
+            found = (statement, str(compiled), tuple(compiled.positiontup or ()))
+            self._compiled[id(statement)] = found
+        return found[1], found[2]
+
+    async def fetch(self, statement: Executable, params: Mapping[str, Any]) -> Rows:
+        if self._pool is None:
+            raise RuntimeError("PostgresReads.start() was not awaited")
+        sql, names = self._sql(statement)
+        args = [params[name] for name in names]
+        timeout = self.settings.db_pool_timeout_seconds
+        for attempt in (1, 2):
+            try:
+                async with self._pool.acquire(timeout=timeout) as connection:
+                    try:
+                        rows: Rows = await connection.fetch(sql, *args)
+                    except _DEAD_CONNECTION:
+                        connection.terminate()  # never lent again
+                        raise
+                    return rows
+            except _DEAD_CONNECTION as error:
+                if attempt == 2:
+                    raise self._unavailable() from error
+            except TimeoutError as error:  # no free connection, or the statement took too long
+                raise self._unavailable() from error
+            except asyncpg.PostgresError as error:
+                if error.sqlstate in _UNAVAILABLE_SQLSTATES:
+                    raise self._unavailable() from error
+                raise
+        raise AssertionError("unreachable")
+
+    def _unavailable(self) -> ServiceUnavailable:
+        return ServiceUnavailable(retry_after=self.settings.retry_after_seconds)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+
+
+async def open_reads(settings: Settings, engine: AsyncEngine) -> ReadDatabase:
+    if engine.dialect.name == "postgresql":
+        reads = PostgresReads(settings, engine)
+        await reads.start()
+        return reads
+    return EngineReads(engine)
