@@ -42,13 +42,13 @@ SONG_COLUMNS = (
 )
 
 
-def _credits_of(query: Any) -> Any:
+def credits_of(query: Any) -> Any:
     return query.outerjoin(SongArtist, SongArtist.song_id == Song.id).outerjoin(
         Credited, Credited.id == SongArtist.artist_id
     )
 
 
-SONG = _credits_of(
+SONG = credits_of(
     select(*SONG_COLUMNS)
     .join(Album, Album.id == Song.album_id)
     .where(Song.id == bindparam("song_id"))
@@ -65,7 +65,7 @@ ALBUM_COLUMNS = (
 )
 _ALBUM_WIDTH = len(ALBUM_COLUMNS)
 
-ALBUM_WITH_SONGS = _credits_of(
+ALBUM_WITH_SONGS = credits_of(
     select(*ALBUM_COLUMNS, AlbumArtist.id, AlbumArtist.name, *SONG_COLUMNS)
     .select_from(Album)
     .join(AlbumArtist, AlbumArtist.id == Album.artist_id)

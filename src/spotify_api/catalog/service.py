@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from spotify_api.catalog import reads, schemas
+from spotify_api.catalog import list_reads, reads, schemas
 from spotify_api.catalog.errors import AlbumNotFound, ArtistNotFound, SongNotFound
-from spotify_api.catalog.models import Album, Artist, Song
+from spotify_api.catalog.list_reads import SongFilters
+from spotify_api.catalog.models import Artist, Song
 from spotify_api.catalog.reads import Data
 from spotify_api.catalog.repository import CatalogRepository
-from spotify_api.core.paging import Pager, SortKey
+from spotify_api.core.keyset import PageQuery, Window
 from spotify_api.core.reads import ReadDatabase
-
-
-def _sorts(id_column: Any, **columns: Any) -> dict[str, SortKey]:
-    """Each column ascending under its name, and descending under `-name`."""
-    sorts = {}
-    for name, column in columns.items():
-        sorts[name] = SortKey(name, column, id_column, False)
-        sorts[f"-{name}"] = SortKey(f"-{name}", column, id_column, True)
-    return sorts
-
-
-SONG_SORTS = _sorts(Song.id, title=Song.title, created_at=Song.created_at)
-ALBUM_SORTS = _sorts(Album.id, title=Album.title, created_at=Album.created_at)
-ARTIST_SORTS = _sorts(Artist.id, name=Artist.name, created_at=Artist.created_at)
 
 
 def song_view(song: Song) -> schemas.Song:
@@ -49,20 +35,6 @@ def song_view(song: Song) -> schemas.Song:
     )
 
 
-def album_view(album: Album, total_songs: int) -> schemas.Album:
-    return schemas.Album(
-        id=album.id,
-        title=album.title,
-        album_type=album.album_type,
-        release_date=album.release_date,
-        cover_url=album.cover_url,
-        artist=schemas.ArtistRef(id=album.artist.id, name=album.artist.name),
-        total_songs=total_songs,
-        created_at=album.created_at,
-        updated_at=album.updated_at,
-    )
-
-
 def artist_view(artist: Artist) -> schemas.Artist:
     return schemas.Artist.model_validate(artist)
 
@@ -72,16 +44,11 @@ class CatalogService:
         self.repository = CatalogRepository(db)
         self.reads = read_database
 
-    async def list_songs(
-        self,
-        pager: Pager,
-        q: str | None,
-        artist_id: uuid.UUID | None,
-        album_id: uuid.UUID | None,
-    ) -> schemas.SongPage:
-        page = await self.repository.list_songs(pager, q, artist_id, album_id)
-        items = [song_view(song) for song in page.rows]
-        return schemas.SongPage(items=items, **pager.page_fields(page, page.rows))
+    async def list_songs(self, page: PageQuery, filters: SongFilters) -> Window[Data]:
+        return await list_reads.songs(self.reads, page, filters)
+
+    async def count_songs(self, filters: SongFilters) -> int:
+        return await list_reads.count_songs(self.reads, filters)
 
     async def get_song(self, song_id: uuid.UUID) -> Data:
         song = await reads.song(self.reads, song_id)
@@ -90,12 +57,12 @@ class CatalogService:
         return song
 
     async def list_albums(
-        self, pager: Pager, q: str | None, artist_id: uuid.UUID | None
-    ) -> schemas.AlbumPage:
-        page = await self.repository.list_albums(pager, q, artist_id)
-        items = [album_view(album, total) for album, total in page.rows]
-        albums = [album for album, _ in page.rows]
-        return schemas.AlbumPage(items=items, **pager.page_fields(page, albums))
+        self, page: PageQuery, q: str | None, artist_id: uuid.UUID | None
+    ) -> Window[Data]:
+        return await list_reads.albums(self.reads, page, q, artist_id)
+
+    async def count_albums(self, q: str | None, artist_id: uuid.UUID | None) -> int:
+        return await list_reads.count_albums(self.reads, q, artist_id)
 
     async def get_album(self, album_id: uuid.UUID) -> Data:
         album = await reads.album(self.reads, album_id)
@@ -103,10 +70,11 @@ class CatalogService:
             raise AlbumNotFound()
         return album
 
-    async def list_artists(self, pager: Pager, q: str | None) -> schemas.ArtistPage:
-        page = await self.repository.list_artists(pager, q)
-        items = [artist_view(artist) for artist in page.rows]
-        return schemas.ArtistPage(items=items, **pager.page_fields(page, page.rows))
+    async def list_artists(self, page: PageQuery, q: str | None) -> Window[Data]:
+        return await list_reads.artists(self.reads, page, q)
+
+    async def count_artists(self, q: str | None) -> int:
+        return await list_reads.count_artists(self.reads, q)
 
     async def get_artist(self, artist_id: uuid.UUID) -> Data:
         artist = await reads.artist(self.reads, artist_id)

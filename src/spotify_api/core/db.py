@@ -127,7 +127,8 @@ async def take_sqlite_write_lock(
     """SQLite's stand-in for locking rows: it has one writer at a time, and a write as a
     transaction's first statement takes the database's write lock (waiting for it up to the
     busy time-out), so that everything the transaction reads after it is current. The write
-    sets `column` to itself on the rows `where` selects; how many rows there were."""
+    sets `column` to itself on the rows `where` selects; how many rows there were. Give the
+    column that has an `onupdate` (`updated_at`), or the write would change it."""
     result = await session.execute(
         update(column.class_)
         .where(where)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Annotated, Any, Protocol, TypeVar
@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import NullType, TypeDecorator
 
+from spotify_api.core import keyset
 from spotify_api.core.errors import BadRequest
 
 T = TypeVar("T")
@@ -324,27 +325,132 @@ class Pager:
         sort_param: str | None,
     ) -> tuple[str | None, str | None]:
         """`next` and `previous` URLs; `keys` are the (sort key, id) of this page's items."""
-        params = {**self.filters, "sort": sort_param, "limit": self.request.limit}
-        next_link = previous_link = None
-        if has_next and keys:
-            key, row_id = keys[-1]
-            cursor = self.codec.encode(
-                self.list_identity,
-                self.filters,
-                Position(key, str(row_id), offset + len(keys), False),
-            )
-            next_link = _link(self.path, {**params, "cursor": cursor})
-        if has_previous:
-            if keys:
-                key, row_id = keys[0]
-                cursor = self.codec.encode(
-                    self.list_identity, self.filters, Position(key, str(row_id), offset, True)
-                )
-                previous_link = _link(self.path, {**params, "cursor": cursor})
-            else:
-                back = max(offset - self.request.limit, 0)
-                previous_link = _link(self.path, {**params, "offset": back})
-        return next_link, previous_link
+        window: keyset.Window[Any] = keyset.Window([], offset, has_next, has_previous)
+        return page_links(
+            self.codec,
+            self.path,
+            self.list_identity,
+            self.filters,
+            self.request.limit,
+            keys,
+            window,
+            sort_param,
+        )
+
+
+def page_links(
+    codec: CursorCodec,
+    path: str,
+    list_identity: str,
+    filters: Mapping[str, Any],
+    limit: int,
+    keys: Sequence[tuple[Any, Any]],
+    window: keyset.Window[Any],
+    sort_param: str | None,
+) -> tuple[str | None, str | None]:
+    """`next` and `previous` URLs of a page; `keys` are the (sort key, id) of its items. They
+    carry cursors past its last item and before its first; a page past the end of the list
+    (no items) links back by offset."""
+    params = {**filters, "sort": sort_param, "limit": limit}
+    offset = window.offset
+    next_link = previous_link = None
+    if window.has_next and keys:
+        key, row_id = keys[-1]
+        position = Position(key, str(row_id), offset + len(keys), False)
+        cursor = codec.encode(list_identity, filters, position)
+        next_link = _link(path, {**params, "cursor": cursor})
+    if window.has_previous:
+        if keys:
+            key, row_id = keys[0]
+            cursor = codec.encode(list_identity, filters, Position(key, str(row_id), offset, True))
+            previous_link = _link(path, {**params, "cursor": cursor})
+        else:
+            previous_link = _link(path, {**params, "offset": max(offset - limit, 0)})
+    return next_link, previous_link
+
+
+@dataclass(frozen=True, slots=True)
+class ListPaging:
+    """The HTTP side of paging one list: the page a request asks for, as a `PageQuery` for
+    the repository (its cursor verified), and the paging object's fields of the page it got."""
+
+    codec: CursorCodec
+    path: str
+    sort: keyset.SortKey
+    filters: Mapping[str, Any]
+    request: PageRequest
+
+    @property
+    def list_identity(self) -> str:
+        """What a cursor belongs to: this list and this order (its filters are added apart)."""
+        return f"{self.path} {self.sort.name}"
+
+    @property
+    def count_identity(self) -> str:
+        """What the size of the list depends on: its path and filters (not order, not page)."""
+        filters = sorted((k, str(v)) for k, v in self.filters.items() if v is not None)
+        return f"{self.path}?{urlencode(filters)}"
+
+    def query(self) -> keyset.PageQuery:
+        request, sort = self.request, self.sort
+        if request.cursor is None:
+            return keyset.PageQuery(sort, request.limit, offset=request.offset)
+        position = self.codec.decode(request.cursor, self.list_identity, self.filters)
+        row_id = sort.id_of(position.row_id)
+        if row_id is None or not sort.accepts_key(position.key):
+            raise InvalidCursor()
+        return keyset.PageQuery(
+            sort,
+            request.limit,
+            key=position.key,
+            row_id=row_id,
+            backward=position.backward,
+            passed=position.offset,
+        )
+
+    def fields(
+        self, window: keyset.Window[Any], keys: Sequence[tuple[Any, Any]], total: int
+    ) -> dict[str, Any]:
+        """`total`, `limit`, `offset`, `next` and `previous` of a page whose items have these
+        (sort key, id)."""
+        next_link, previous_link = page_links(
+            self.codec,
+            self.path,
+            self.list_identity,
+            self.filters,
+            self.request.limit,
+            keys,
+            window,
+            self.sort.name,
+        )
+        return {
+            "total": total,
+            "limit": self.request.limit,
+            "offset": window.offset,
+            "next": next_link,
+            "previous": previous_link,
+        }
+
+
+async def counted(
+    counts: ListCounts | None, identity: str, count: Callable[[], Awaitable[int]]
+) -> int:
+    """The size of a list: remembered by `counts` (per catalog version, for the catalog's
+    lists), or `count()`ed and remembered."""
+    total = await counts.get(identity) if counts is not None else None
+    if total is None:
+        total = await count()
+        if counts is not None:
+            await counts.put(identity, total)
+    return total
+
+
+def list_paging(
+    request: Request, page: PageRequest, sort: keyset.SortKey, **filters: object
+) -> ListPaging:
+    """The paging of the list at this request's path, signing cursors with `SECRET_KEY`."""
+    codec = CursorCodec(request.app.state.settings.secret_key.get_secret_value())
+    return ListPaging(codec, request.url.path, sort, filters, page)
 
 
 def pager_for(

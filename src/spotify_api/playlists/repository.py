@@ -182,7 +182,7 @@ class PlaylistRepository:
         )
         if await dialect_of(self.session) == "sqlite":
             await take_sqlite_write_lock(
-                self.session, Playlist.snapshot_id, Playlist.id == playlist_id
+                self.session, Playlist.updated_at, Playlist.id == playlist_id
             )
         else:
             query = query.with_for_update(of=Playlist)
@@ -325,7 +325,7 @@ class PlaylistRepository:
         locking = select(Playlist.id).where(Playlist.id.in_(playlist_ids)).order_by(Playlist.id)
         if await dialect_of(self.session) == "sqlite":
             await take_sqlite_write_lock(
-                self.session, Playlist.snapshot_id, Playlist.id.in_(playlist_ids)
+                self.session, Playlist.updated_at, Playlist.id.in_(playlist_ids)
             )
         else:
             await self.session.execute(locking.with_for_update())

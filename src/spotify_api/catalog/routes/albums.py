@@ -15,17 +15,18 @@ from spotify_api.catalog.deps import (
     PageRequestDep,
 )
 from spotify_api.catalog.errors import AlbumHasSongs, AlbumNotFound
+from spotify_api.catalog.list_reads import ALBUM_SORTS
 from spotify_api.catalog.routes.common import (
     CascadeParam,
     IfNoneMatch,
     SearchParam,
     as_json,
     cached_read_responses,
+    page_body,
     search_text,
 )
-from spotify_api.catalog.service import ALBUM_SORTS
 from spotify_api.core.cache import CatalogCache
-from spotify_api.core.paging import pager_for
+from spotify_api.core.paging import list_paging
 from spotify_api.core.problems import problem_responses
 
 router = APIRouter(tags=["Albums"])
@@ -55,8 +56,16 @@ async def list_albums(
     sort: AlbumSort = "title",
 ) -> Response:
     q = search_text(q)
-    pager = pager_for(request, page, ALBUM_SORTS[sort], cache.counts, q=q, artist_id=artist_id)
-    return await cache.respond_with(request, lambda: service.list_albums(pager, q, artist_id))
+    paging = list_paging(request, page, ALBUM_SORTS[sort], q=q, artist_id=artist_id)
+    return await cache.respond(
+        request,
+        lambda: page_body(
+            paging,
+            cache.counts,
+            lambda query: service.list_albums(query, q, artist_id),
+            lambda: service.count_albums(q, artist_id),
+        ),
+    )
 
 
 @router.get(

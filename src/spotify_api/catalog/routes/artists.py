@@ -15,17 +15,18 @@ from spotify_api.catalog.deps import (
     PageRequestDep,
 )
 from spotify_api.catalog.errors import ArtistHasAlbums, ArtistHasSongs, ArtistNotFound
+from spotify_api.catalog.list_reads import ARTIST_SORTS
 from spotify_api.catalog.routes.common import (
     CascadeParam,
     IfNoneMatch,
     SearchParam,
     as_json,
     cached_read_responses,
+    page_body,
     search_text,
 )
-from spotify_api.catalog.service import ARTIST_SORTS
 from spotify_api.core.cache import CatalogCache
-from spotify_api.core.paging import pager_for
+from spotify_api.core.paging import list_paging
 from spotify_api.core.problems import problem_responses
 
 router = APIRouter(tags=["Artists"])
@@ -54,8 +55,16 @@ async def list_artists(
     sort: ArtistSort = "name",
 ) -> Response:
     q = search_text(q)
-    pager = pager_for(request, page, ARTIST_SORTS[sort], cache.counts, q=q)
-    return await cache.respond_with(request, lambda: service.list_artists(pager, q))
+    paging = list_paging(request, page, ARTIST_SORTS[sort], q=q)
+    return await cache.respond(
+        request,
+        lambda: page_body(
+            paging,
+            cache.counts,
+            lambda query: service.list_artists(query, q),
+            lambda: service.count_artists(q),
+        ),
+    )
 
 
 @router.get(

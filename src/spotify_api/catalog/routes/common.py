@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Header, Query
 
+from spotify_api.catalog.reads import Data
 from spotify_api.core.cache import IF_NONE_MATCH_MAX
 from spotify_api.core.json import dumps
-from spotify_api.core.paging import InvalidCursor
+from spotify_api.core.keyset import PageQuery, Window
+from spotify_api.core.paging import InvalidCursor, ListCounts, ListPaging, counted
 from spotify_api.core.problems import problem_responses
 from spotify_api.core.schemas import NoNul
 
@@ -50,6 +52,21 @@ def cached_read_responses(*, paged: bool) -> dict[int | str, dict[str, Any]]:
 async def as_json(data: Awaitable[Any]) -> bytes:
     """The body of a detail: its plain data (in the schema's field order) as JSON."""
     return dumps(await data)
+
+
+async def page_body(
+    paging: ListPaging,
+    counts: ListCounts,
+    fetch: Callable[[PageQuery], Awaitable[Window[Data]]],
+    count: Callable[[], Awaitable[int]],
+) -> bytes:
+    """The body of a page of a list: its items, and the paging object with the list's size
+    (counted once per catalog version) and links."""
+    found = await fetch(paging.query())
+    total = await counted(counts, paging.count_identity, count)
+    field = paging.sort.field
+    keys = [(item[field], item["id"]) for item in found.rows]
+    return dumps({"items": found.rows, **paging.fields(found, keys, total)})
 
 
 def search_text(q: str | None) -> str | None:

@@ -15,16 +15,17 @@ from spotify_api.catalog.deps import (
     PageRequestDep,
 )
 from spotify_api.catalog.errors import SongNotFound
+from spotify_api.catalog.list_reads import SONG_SORTS, SongFilters
 from spotify_api.catalog.routes.common import (
     IfNoneMatch,
     SearchParam,
     as_json,
     cached_read_responses,
+    page_body,
     search_text,
 )
-from spotify_api.catalog.service import SONG_SORTS
 from spotify_api.core.cache import CatalogCache
-from spotify_api.core.paging import pager_for
+from spotify_api.core.paging import list_paging
 from spotify_api.core.problems import problem_responses
 
 router = APIRouter(tags=["Songs"])
@@ -57,12 +58,18 @@ async def list_songs(
     sort: SongSort = "title",
 ) -> Response:
     q = search_text(q)
-    pager = pager_for(
-        request, page, SONG_SORTS[sort], cache.counts, q=q, artist_id=artist_id, album_id=album_id
+    filters = SongFilters(q, artist_id, album_id)
+    paging = list_paging(
+        request, page, SONG_SORTS[sort], q=q, artist_id=artist_id, album_id=album_id
     )
-
-    return await cache.respond_with(
-        request, lambda: service.list_songs(pager, q, artist_id, album_id)
+    return await cache.respond(
+        request,
+        lambda: page_body(
+            paging,
+            cache.counts,
+            lambda query: service.list_songs(query, filters),
+            lambda: service.count_songs(filters),
+        ),
     )
 
 
