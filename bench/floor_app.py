@@ -98,11 +98,11 @@ ORDER BY al.release_date DESC NULLS LAST, al.title, al.id"""
 ME = """SELECT id, username, email, role, created_at FROM users WHERE id = $1 AND NOT disabled"""
 PLAYLIST = """SELECT p.id, p.name, p.description, p.public, p.owner_id, u.username,
 p.snapshot_id, p.total_songs, (SELECT coalesce(sum(s.duration_ms), 0) FROM playlist_items i
-JOIN songs s ON s.id = i.song_id WHERE i.playlist_id = p.id), p.created_at, p.updated_at
+JOIN songs s ON s.id = i.song_id WHERE i.playlist_id = $1), p.created_at, p.updated_at
 FROM playlists p JOIN users u ON u.id = p.owner_id WHERE p.id = $1"""
 ITEMS = f"""SELECT p.total_songs, i.added_at, {SONG} FROM playlists p
 LEFT JOIN LATERAL (SELECT rank, song_id, added_at FROM playlist_items
-    WHERE playlist_id = p.id ORDER BY rank OFFSET $2 LIMIT $3) i ON true
+    WHERE playlist_id = $1 ORDER BY rank OFFSET $2 LIMIT $3) i ON true
 LEFT JOIN songs s ON s.id = i.song_id LEFT JOIN albums al ON al.id = s.album_id {CREDITS}
 WHERE p.id = $1 ORDER BY i.rank"""
 
@@ -126,7 +126,7 @@ ITEMS_PG = f"""SELECT p.total_songs, coalesce(json_agg(json_build_object(
     ORDER BY i.rank) FILTER (WHERE i.rank IS NOT NULL), '[]')::text
 FROM playlists p
 LEFT JOIN LATERAL (SELECT rank, song_id, added_at, row_number() OVER (ORDER BY rank) AS n
-    FROM (SELECT rank, song_id, added_at FROM playlist_items WHERE playlist_id = p.id
+    FROM (SELECT rank, song_id, added_at FROM playlist_items WHERE playlist_id = $1
           ORDER BY rank OFFSET $2 LIMIT $3) page) i ON true
 LEFT JOIN songs s ON s.id = i.song_id LEFT JOIN albums al ON al.id = s.album_id
 LEFT JOIN LATERAL (SELECT coalesce(json_agg(json_build_object('id', ar.id, 'name', ar.name)
