@@ -74,7 +74,7 @@ def report(
         f"seeding and finding the pages), {context.load[2]:.2f} after.",
         "",
     ]
-    if any(key in runs for key in REPORT_ORDER):
+    if any(key in runs for key in REPORT_ORDER if key not in ("f1", "f2")):
         lines += _catalog(context, by_key, runs)
     if any(key in runs for key in PLAYLIST_ORDER):
         lines += _playlists(context, by_key, runs)
@@ -222,6 +222,7 @@ def _playlists(
         "only queue; (w) is that queue, 16 deep. Reads (i): the owner's token, the usual "
         "connections; playlist reads never enter the catalog cache. After the runs the items "
         "are read from the database: each playlist exactly as it was laid out.",
+        "",
     ]
     return lines
 
