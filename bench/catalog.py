@@ -1,5 +1,7 @@
 """Load benchmark of the catalog's public reads, each against a bare FastAPI endpoint, and of
-playlist changes and pages on a playlist of 10 items and one of 10,000.
+playlist changes and pages on a playlist of 10 items and one of 10,000; and, for issue 12, the
+same requests on the floor (bench/floor_app.py: one query each) and on the sync Flask peer
+(bench/flask_peer.py), as ratios measured in one run.
 
     .venv/bin/python bench/catalog.py --songs 1000000 \\
         --database-url postgresql://postgres@127.0.0.1:5432/bench_catalog \\
@@ -7,10 +9,12 @@ playlist changes and pages on a playlist of 10 items and one of 10,000.
 
 It drops and re-creates the database (unless --reuse finds it seeded with --songs songs), runs
 `spotify-api migrate` and `spotify-api seed-demo`, serves the app with `spotify-api serve` and
-the baseline (bench/bare_app.py) with the same uvicorn settings, registers a benchmark user with
-two playlists, then drives each case with wrk over loopback for a fixed time and prints Markdown
-tables, also written to bench/results-DATE.md. Everything it starts is stopped when it ends, on
-Ctrl-C and on errors; the benchmark user is deleted. See bench/README.md.
+the baseline (bench/bare_app.py) and the floor with the same uvicorn settings and the Flask peer
+under gunicorn, registers a benchmark user with three playlists, checks that every reference
+answers what the service answers, then drives each case with wrk over loopback for a fixed time
+and prints Markdown tables, also written to bench/results-DATE.md (and the figures to
+results-DATE.json). Everything it starts is stopped when it ends, on Ctrl-C and on errors; the
+benchmark user is deleted. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -29,13 +33,38 @@ from types import FrameType
 from urllib.parse import urlsplit
 
 import redis
-from harness import playlists
-from harness.catalog_reads import DEEP_PAGES, PAGE_LIMIT, SEARCH, UNCACHED_IDS, explore, scenarios
-from harness.common import BENCH_DIR, LOOPBACK_NAMES, BenchError, Options
-from harness.database import DATABASE_NAME, dsn, postgres_version, prepare_database, song_ids
-from harness.load import Bench, Wrk
+from harness import baseline, bodies, playlist_changes, playlists
+from harness.catalog_reads import (
+    DEEP_PAGES,
+    PAGE_LIMIT,
+    SEARCH,
+    UNCACHED_IDS,
+    Catalog,
+    bare_song,
+    explore,
+    scenarios,
+    song_bytes,
+    very_deep_items,
+)
+from harness.common import BENCH_DIR, GROUPS, LOOPBACK_NAMES, BenchError, Options
+from harness.database import (
+    CATALOG_TABLES,
+    DATABASE_NAME,
+    catalog_ids,
+    dsn,
+    postgres_version,
+    prepare_database,
+)
+from harness.load import Bench, Scenario, Wrk
 from harness.report import Context, git_commit, machine, report
-from harness.servers import Processes, start_bare, start_service
+from harness.servers import (
+    Processes,
+    Server,
+    start_bare,
+    start_flask,
+    start_floor,
+    start_service,
+)
 from sqlalchemy.engine import make_url
 
 
@@ -64,7 +93,26 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
     parser.add_argument(
         "--output-dir", type=Path, default=BENCH_DIR, help="where results-DATE.md goes"
     )
+    parser.add_argument(
+        "--only",
+        default=",".join(GROUPS),
+        help=f"the parts to run, comma-separated, of {', '.join(GROUPS)} (default: all)",
+    )
+    parser.add_argument(
+        "--baseline",
+        default=str(baseline.DEFAULT_BASELINE),
+        help="the results-….json of today's service, for the ×3 and ×4 targets, or 'none' "
+        f"(default: {baseline.DEFAULT_BASELINE.relative_to(BENCH_DIR.parent)})",
+    )
     args = parser.parse_args(argv)
+    only = frozenset(part.strip() for part in args.only.split(",") if part.strip())
+    if not only or only - set(GROUPS):
+        parser.error(f"--only takes some of {', '.join(GROUPS)}")
+    baseline_path = None if args.baseline == "none" else Path(args.baseline)
+    if baseline_path is not None and not baseline_path.exists():
+        if args.baseline != str(baseline.DEFAULT_BASELINE):
+            parser.error(f"--baseline {baseline_path}: no such file")
+        baseline_path = None  # the default one is not there yet: report without it
     for name in ("songs", "duration", "connections", "threads", "workers"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1")
@@ -98,11 +146,33 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
         workers=args.workers,
         reuse=args.reuse,
         output_dir=args.output_dir,
+        only=only,
+        baseline=baseline_path,
     )
 
 
-def benchmark(options: Options, log_dir: Path, processes: Processes) -> str:
-    wrk = Wrk(options, log_dir / "song-ids.txt")
+def _plan(
+    options: Options, catalog: Catalog | None, lists: playlists.Playlists | None, song_size: int
+) -> list[Scenario]:
+    """The cases of the parts --only selects, with the bare cases they are compared with."""
+    full = scenarios(catalog) if catalog is not None else [bare_song(song_size)]
+    if lists is not None:
+        full += playlists.token_reads(lists) + playlists.reads(lists)
+        full += playlist_changes.scenarios(lists, options.database)
+    plan = [scenario for scenario in full if scenario.group in options.only]
+    needed = {scenario.baseline for scenario in plan} - {scenario.key for scenario in plan}
+    plan = [scenario for scenario in full if scenario.key in needed] + plan
+    # Each reference right after its service case: on a busy machine, what is compared is
+    # measured as close together as it can be.
+    ordered: list[Scenario] = []
+    for scenario in (scenario for scenario in plan if scenario.twin is None):
+        ordered += [scenario, *(other for other in plan if other.twin == scenario.key)]
+    return ordered
+
+
+def benchmark(options: Options, log_dir: Path, processes: Processes) -> tuple[str, str]:
+    """The report, and the figures as JSON."""
+    wrk = Wrk(options, log_dir)
     env = {
         **os.environ,
         "DATABASE_URL": dsn(options.database),
@@ -115,6 +185,7 @@ def benchmark(options: Options, log_dir: Path, processes: Processes) -> str:
         metrics_dir = log_dir / "metrics"
         metrics_dir.mkdir()
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    today = baseline.load(options.baseline) if options.baseline is not None else None
 
     load_start = os.getloadavg()[0]
     cache_redis = redis.Redis.from_url(options.redis_url, socket_timeout=10)
@@ -124,27 +195,48 @@ def benchmark(options: Options, log_dir: Path, processes: Processes) -> str:
 
         service = start_service(processes, options.workers, env, log_dir)
         log = processes.log_of("service")
-        catalog = explore(service.url, options.songs)
-        ids = asyncio.run(song_ids(options.database, UNCACHED_IDS))
-        wrk.write_ids(ids)
-        print(
-            f"bodies: a song {catalog.song_bytes:,} B, a page {catalog.page_bytes:,} B, "
-            f"the deep pages {catalog.deep_bytes:,} and {catalog.very_deep_bytes:,} B, "
-            f"q={SEARCH} {catalog.search_bytes:,} B ({catalog.search_total:,} songs)"
+        catalog = explore(service.url, options.songs) if "catalog" in options.only else None
+        ids = {
+            table: asyncio.run(catalog_ids(options.database, table, UNCACHED_IDS))
+            for table in CATALOG_TABLES
+        }
+        for table, listed in ids.items():
+            wrk.write_ids(table, listed)
+        if catalog is not None:
+            print(
+                f"bodies: a song {catalog.song_bytes:,} B, a page {catalog.page_bytes:,} B, "
+                f"the deep pages {catalog.deep_bytes:,} and {catalog.very_deep_bytes:,} B, "
+                f"q={SEARCH} {catalog.search_bytes:,} B ({catalog.search_total:,} songs), "
+                f"an album {catalog.album_bytes:,} B, an artist {catalog.artist_bytes:,} B"
+            )
+
+        wants_lists = bool(options.only & {"playlists", "token"})
+        lists = (
+            playlists.prepare(service.url, options.database, ids["songs"]) if wants_lists else None
         )
-
-        servers = {"service": service}
-        for name, size in (("bare-song", catalog.song_bytes), ("bare-page", catalog.page_bytes)):
-            servers[name] = start_bare(processes, name, size, options.workers, env)
-
-        bench = Bench(options, wrk, servers, cache_redis)
-        lists = playlists.prepare(service.url, options.database, ids)
         try:
-            plan = scenarios(catalog) + playlists.scenarios(lists)
+            servers: dict[str, Server] = {"service": service}
+            song_size = catalog.song_bytes if catalog else song_bytes(service.url)
+            sizes = [("bare-song", song_size)]
+            if catalog is not None:
+                sizes.append(("bare-page", catalog.page_bytes))
+            for name, size in sizes:
+                servers[name] = start_bare(processes, name, size, options.workers, env)
+            user_id = lists.user_id if lists else None
+            servers["floor"] = start_floor(processes, options.workers, env, user_id)
+            plan = _plan(options, catalog, lists, song_size)
+            if any(scenario.server == "flask" for scenario in plan):
+                servers["flask"] = start_flask(processes, env, log_dir)
+            bodies.check_reads(plan, servers, ids)
+            if lists is not None:
+                bodies.check_changes(plan, servers, lists, options.database)
+
+            bench = Bench(options, wrk, servers, cache_redis)
             load_before = os.getloadavg()[0]
             runs = {scenario.key: bench.measure(scenario) for scenario in plan}
             load_after = os.getloadavg()[0]
-            playlists.check(lists, options.database)
+            if lists is not None:
+                playlists.check(lists, options.database)
         finally:
             playlists.cleanup(options.database)
         trips = log.read_text(errors="replace").count("response cache unavailable")
@@ -153,7 +245,7 @@ def benchmark(options: Options, log_dir: Path, processes: Processes) -> str:
         context = Context(
             songs=options.songs,
             seed_seconds=seed_seconds,
-            search_total=catalog.search_total,
+            search_total=catalog.search_total if catalog else 0,
             workers=options.workers,
             connections=options.connections,
             threads=options.threads,
@@ -166,10 +258,14 @@ def benchmark(options: Options, log_dir: Path, processes: Processes) -> str:
             ),
             commit=git_commit(),
             machine=machine(),
-            very_deep=catalog.very_deep,
+            very_deep=catalog.very_deep if catalog else very_deep_items(options.songs),
             load=(load_start, load_before, load_after),
         )
-        return report(context, plan, runs)
+        note = (
+            f"{date.today().isoformat()}, commit {context.commit}, {options.songs:,} songs, "
+            f"{options.duration} s runs, load average {load_before:.2f} → {load_after:.2f}"
+        )
+        return report(context, plan, runs, today), baseline.dumps(note, plan, runs)
     finally:
         cache_redis.close()
 
@@ -185,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"logs in {log_dir}")
     processes = Processes(log_dir)
     try:
-        table = benchmark(options, log_dir, processes)
+        table, figures = benchmark(options, log_dir, processes)
     except BenchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -198,8 +294,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     output = options.output_dir / f"results-{date.today().isoformat()}.md"
     output.write_text(table)
+    output.with_suffix(".json").write_text(figures)
     print("\n" + table)
-    print(f"written to {output}")
+    print(f"written to {output} (and the figures to {output.with_suffix('.json').name})")
     return 0
 
 

@@ -3,7 +3,10 @@
 --   wrk ... URL -- fixed                     every request is URL's path (the default request)
 --   wrk ... URL -- ids FILE PREFIX THREADS START
 --                                      PREFIX .. one id of FILE per request, in turn from
---                                      line START (0-based), threads spread over the file
+--                                      line START (0-based), threads spread over the file;
+--                                      once a thread has been through its share of it, it adds
+--                                      "?_bench=ROUND" (a parameter no route reads), so that
+--                                      an id asked for again is still not a cached one
 --   wrk ... URL -- fresh NONCE               URL's path .. "&_bench=NONCE-THREAD-N", N counting
 --   wrk ... URL -- pair SONG REMOVE_AT ADD_AT
 --                                      URL is a playlist's (/playlists/ID): POST
@@ -13,6 +16,10 @@
 --                                      next request chosen by the last answer. Give each thread
 --                                      one connection (--threads = --connections), so that every
 --                                      connection alternates on its own; needs BENCH_STATUSES=1.
+--                                      A failed answer (not 2xx) repeats the same request.
+--   wrk ... URL -- alternate PATH_A BODY_A PATH_B BODY_B
+--                                      POST URL/PATH_A with BODY_A, then URL/PATH_B with BODY_B,
+--                                      and again, chosen by the last answer as in "pair".
 --
 -- With BENCH_TOKEN set in the environment, every request carries "Authorization: Bearer
 -- $BENCH_TOKEN" (from the environment, so that the token is not on wrk's command line).
@@ -36,7 +43,7 @@ if os.getenv("BENCH_STATUSES") == "1" then
   function response(status, headers, body)
     statuses[status] = (statuses[status] or 0) + 1
     if answered ~= nil then
-      answered()
+      answered(status)
     end
   end
 end
@@ -56,10 +63,17 @@ function init(args)
     end
     local prefix = args[3]
     -- Threads start evenly spread over the list, so that they do not ask for the same ids.
-    local n = tonumber(args[5]) + math.floor(#ids / tonumber(args[4])) * tid - 1
+    local share = math.max(math.floor(#ids / tonumber(args[4])), 1)
+    local n = tonumber(args[5]) + share * tid - 1
+    local first = n + 1
     request = function()
       n = n + 1
-      return wrk.format("GET", prefix .. ids[(n % #ids) + 1])
+      local path = prefix .. ids[(n % #ids) + 1]
+      local round = math.floor((n - first) / share)
+      if round > 0 then
+        path = path .. "?_bench=" .. round
+      end
+      return wrk.format("GET", path)
     end
   elseif mode == "fresh" then
     local base = wrk.path .. "&_bench=" .. args[2] .. "-" .. tid .. "-"
@@ -68,28 +82,36 @@ function init(args)
       n = n + 1
       return wrk.format("GET", base .. n)
     end
-  elseif mode == "pair" then
+  elseif mode == "pair" or mode == "alternate" then
     if response == nil then
-      error("mode pair needs BENCH_STATUSES=1: it alternates on the answers")
+      error("modes pair and alternate need BENCH_STATUSES=1: they alternate on the answers")
     end
-    local song, remove_at, add_at = args[2], tonumber(args[3]), args[4]
     wrk.headers["Content-Type"] = "application/json"
     -- Formatted once: wrk.format with no headers of its own takes wrk.headers (Host,
     -- Authorization, Content-Type) and sets their Content-Length for each body.
-    local remove = wrk.format(
-      "POST", wrk.path .. "/remove-song", nil,
-      string.format('{"song_id":"%s","position":%d}', song, remove_at)
-    )
-    local add_body = string.format('{"song_id":"%s"}', song)
-    if add_at ~= "end" then
-      add_body = string.format('{"song_id":"%s","position":%d}', song, tonumber(add_at))
+    local remove, add
+    if mode == "pair" then
+      local song, remove_at, add_at = args[2], tonumber(args[3]), args[4]
+      remove = wrk.format(
+        "POST", wrk.path .. "/remove-song", nil,
+        string.format('{"song_id":"%s","position":%d}', song, remove_at)
+      )
+      local add_body = string.format('{"song_id":"%s"}', song)
+      if add_at ~= "end" then
+        add_body = string.format('{"song_id":"%s","position":%d}', song, tonumber(add_at))
+      end
+      add = wrk.format("POST", wrk.path .. "/add-song", nil, add_body)
+    else
+      remove = wrk.format("POST", wrk.path .. args[2], nil, args[3])
+      add = wrk.format("POST", wrk.path .. args[4], nil, args[5])
     end
-    local add = wrk.format("POST", wrk.path .. "/add-song", nil, add_body)
     -- The next request changes only when an answer comes: wrk calls request() once more on
     -- the first thread, to check what it returns, before anything is sent.
     local removing = true
-    answered = function()
-      removing = not removing
+    answered = function(status)
+      if status >= 200 and status < 300 then
+        removing = not removing
+      end
     end
     request = function()
       if removing then

@@ -34,6 +34,8 @@ class Catalog:
     search_path: str
     search_bytes: int
     search_total: int
+    album_bytes: int  # the first song's album, with its songs
+    artist_bytes: int  # the first song's first artist, with its albums
 
 
 def very_deep_items(songs: int) -> int:
@@ -54,6 +56,8 @@ def explore(base_url: str, songs: int) -> Catalog:
             )
         song_path = f"/songs/{first.json()['items'][0]['id']}"
         song = get(client, song_path)
+        album = get(client, f"/albums/{song.json()['album']['id']}")
+        artist = get(client, f"/artists/{song.json()['artists'][0]['id']}")
         print(f"following `next` {DEEP_PAGES} times from {page_path} …", flush=True)
         started = time.perf_counter()
         deep, deep_path = first, page_path
@@ -80,7 +84,16 @@ def explore(base_url: str, songs: int) -> Catalog:
         search_path=search_path,
         search_bytes=len(search.content),
         search_total=search.json()["total"],
+        album_bytes=len(album.content),
+        artist_bytes=len(artist.content),
     )
+
+
+def song_bytes(base_url: str) -> int:
+    """The size of a song's body, for the bare endpoint, when the catalog is not explored."""
+    with http_client(base_url) as client:
+        first = get(client, f"/songs?limit={PAGE_LIMIT}").json()["items"][0]["id"]
+        return len(get(client, f"/songs/{first}").content)
 
 
 def _page_after(client: httpx.Client, page_path: str, items: int) -> tuple[str, httpx.Response]:
@@ -111,12 +124,18 @@ def _next_path(page: Mapping[str, object]) -> str:
     return link
 
 
+def bare_song(size: int) -> Scenario:
+    """The bare endpoint with a song's body: the catalog's single reads, and the token-only
+    reads, are compared with it."""
+    return Scenario("f1", "bare endpoint, a song's body size", "bare-song", "/bare", "fixed",
+                    cached=True, body_bytes=size)  # fmt: skip
+
+
 def scenarios(catalog: Catalog) -> list[Scenario]:
     song, page = catalog.song_bytes, catalog.page_bytes
     deep = PAGE_LIMIT * DEEP_PAGES
     return [
-        Scenario("f1", "bare endpoint, a song's body size", "bare-song", "/bare", "fixed",
-                 cached=True, body_bytes=song),
+        bare_song(song),
         Scenario("a", "cached `GET /songs/{id}`", "service", catalog.song_path, "fixed",
                  cached=True, body_bytes=song, baseline="f1"),
         Scenario("c", f"uncached `GET /songs/{{id}}`, {UNCACHED_IDS // 1000}k ids in turn",
@@ -146,4 +165,29 @@ def scenarios(catalog: Catalog) -> list[Scenario]:
         Scenario("e", f"uncached `GET /songs?q={SEARCH}&limit={PAGE_LIMIT}`", "service",
                  catalog.search_path, "fresh", cached=False, body_bytes=catalog.search_bytes,
                  baseline="f2"),
+        *references(catalog),
+    ]  # fmt: skip
+
+
+def references(catalog: Catalog) -> list[Scenario]:
+    """The uncached details of albums and artists, and the uncached reads on the floor and
+    (the song) on the sync Flask peer: the same requests, the same bodies."""
+    song, page = catalog.song_bytes, catalog.page_bytes
+    album, artist = catalog.album_bytes, catalog.artist_bytes
+    uncached = "ids in turn"
+    return [
+        Scenario("cF", f"floor: `GET /songs/{{id}}`, {uncached}", "floor", "/songs/", "ids",
+                 cached=False, body_bytes=song, twin="c"),
+        Scenario("cP", f"Flask peer: `GET /songs/{{id}}`, {uncached}", "flask", "/songs/", "ids",
+                 cached=False, body_bytes=song, twin="c"),
+        Scenario("j1", f"uncached `GET /albums/{{id}}`, {uncached}", "service", "/albums/",
+                 "ids", cached=False, body_bytes=album, ids="albums"),
+        Scenario("j1F", f"floor: `GET /albums/{{id}}`, {uncached}", "floor", "/albums/", "ids",
+                 cached=False, body_bytes=album, ids="albums", twin="j1"),
+        Scenario("j2", f"uncached `GET /artists/{{id}}`, {uncached}", "service", "/artists/",
+                 "ids", cached=False, body_bytes=artist, ids="artists"),
+        Scenario("j2F", f"floor: `GET /artists/{{id}}`, {uncached}", "floor", "/artists/",
+                 "ids", cached=False, body_bytes=artist, ids="artists", twin="j2"),
+        Scenario("d1F", f"floor: `GET /songs?limit={PAGE_LIMIT}` (first page)", "floor",
+                 catalog.page_path, "fresh", cached=False, body_bytes=page, twin="d1"),
     ]  # fmt: skip

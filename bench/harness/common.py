@@ -16,6 +16,9 @@ CLI = Path(sys.executable).parent / "spotify-api"
 LOOPBACK = "127.0.0.1"
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 HTTP_TIMEOUT = 30.0
+# The parts of a run that --only selects: the catalog's reads, the playlists' pages and changes,
+# and the reads that need only a token (GET /me, GET /playlists/{id}).
+GROUPS = ("catalog", "playlists", "token")
 
 
 class BenchError(Exception):
@@ -34,6 +37,8 @@ class Options:
     workers: int
     reuse: bool
     output_dir: Path
+    only: frozenset[str] = frozenset(GROUPS)
+    baseline: Path | None = None  # the results (JSON) of "today", for the ×3 and ×4 targets
 
 
 def http_client(base_url: str = "") -> httpx.Client:

@@ -57,11 +57,34 @@ async def _recreate(database: URL) -> None:
         await connection.close()
 
 
-async def song_ids(database: URL, limit: int) -> list[str]:
-    """Song ids spread over the table (ids are random UUIDs: their order is no order)."""
+CATALOG_TABLES = ("songs", "albums", "artists")
+
+
+async def catalog_ids(database: URL, table: str, limit: int) -> list[str]:
+    """Ids spread over a catalog table (ids are random UUIDs: their order is no order)."""
+    if table not in CATALOG_TABLES:
+        raise BenchError(f"not a catalog table: {table!r}")
     connection = await asyncpg.connect(dsn(database), timeout=5)
     try:
-        rows = await connection.fetch("SELECT id::text FROM songs ORDER BY id LIMIT $1", limit)
+        query = f"SELECT id::text FROM {table} ORDER BY id LIMIT $1"  # noqa: S608 - checked
+        rows = await connection.fetch(query, limit)
+    finally:
+        await connection.close()
+    return [row[0] for row in rows]
+
+
+async def song_ids(database: URL, limit: int) -> list[str]:
+    return await catalog_ids(database, "songs", limit)
+
+
+async def playlist_songs(database: URL, playlist_id: str) -> list[str]:
+    """The song ids of a playlist's items, in order."""
+    connection = await asyncpg.connect(dsn(database), timeout=5)
+    try:
+        rows = await connection.fetch(
+            "SELECT song_id::text FROM playlist_items WHERE playlist_id = $1 ORDER BY rank",
+            uuid.UUID(playlist_id),
+        )
     finally:
         await connection.close()
     return [row[0] for row in rows]

@@ -29,7 +29,10 @@ SETTLE_SECONDS = 2.0  # after a run, for the requests it left in the server to f
 WRK_ERRORS = ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts")
 _CACHE_METRIC = re.compile(r'^catalog_cache_total\{result="(\w+)"\} (\S+)$', re.MULTILINE)
 
-Mode = Literal["fixed", "ids", "fresh", "pair"]
+Mode = Literal["fixed", "ids", "fresh", "pair", "alternate"]
+# The servers a case may run on: the service, the bare endpoint at two body sizes, the floor
+# (bench/floor_app.py) and the sync peer (bench/flask_peer.py).
+ServerName = Literal["service", "bare-song", "bare-page", "floor", "flask"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,7 @@ class Run:
     errors: int  # non-2xx/3xx answers, socket errors and time-outs
     cache: Mapping[str, int]  # the service's catalog cache lookups during the run, by result
     cpu_seconds: float | None  # the server's CPU time (user + system, all its processes)
-    statuses: Mapping[int, int]  # answers by status code, when wrk counted them ("pair")
+    statuses: Mapping[int, int]  # answers by status code, when wrk counted them (changes)
 
     @property
     def failed_statuses(self) -> str:
@@ -66,7 +69,7 @@ class Run:
 class Scenario:
     key: str
     label: str
-    server: Literal["service", "bare-song", "bare-page"]
+    server: ServerName
     path: str
     mode: Mode
     cached: bool
@@ -75,6 +78,10 @@ class Scenario:
     connections: int | None = None  # instead of --connections
     threads: int | None = None  # instead of --threads
     args: tuple[str, ...] = ()  # after the mode, for bench/wrk.lua ("pair": song, positions)
+    ids: str = "songs"  # mode "ids": which list of ids (Wrk.write_ids)
+    group: str = "catalog"  # what --only selects it by (common.GROUPS)
+    # A reference's (floor, flask) service case: same request, same body (checked before).
+    twin: str | None = None
     token: str | None = None  # sent as `Authorization: Bearer …`
     # Puts back what a run changed (a playlist's length), once its requests have settled.
     reset: Callable[[], None] | None = None
@@ -94,18 +101,20 @@ def share(value: float) -> str:
 
 
 class Wrk:
-    def __init__(self, options: Options, ids_file: Path) -> None:
+    def __init__(self, options: Options, ids_dir: Path) -> None:
         found = shutil.which("wrk")
         if found is None:
             raise BenchError("wrk is not installed: apt-get install wrk (see bench/README.md)")
         self.executable = found
         self.options = options
-        self.ids_file = ids_file
-        self.id_count = 0
+        self.ids_dir = ids_dir
+        self.id_files: dict[str, tuple[Path, int]] = {}
 
-    def write_ids(self, ids: Sequence[str]) -> None:
-        self.ids_file.write_text("\n".join(ids) + "\n")
-        self.id_count = len(ids)
+    def write_ids(self, name: str, ids: Sequence[str]) -> None:
+        """The ids that mode "ids" asks for in turn, under `name` (Scenario.ids)."""
+        path = self.ids_dir / f"{name}-ids.txt"
+        path.write_text("\n".join(ids) + "\n")
+        self.id_files[name] = (path, len(ids))
 
     def version(self) -> str:
         result = subprocess.run(  # noqa: S603 - our own argv, no shell
@@ -121,12 +130,13 @@ class Wrk:
         threads = scenario.threads or self.options.threads
         if scenario.mode == "ids":
             url = base_url + "/"
-            start = 0 if warmup else self.id_count // 2
-            extra = ["ids", str(self.ids_file), scenario.path, str(threads), str(start)]
+            ids_file, count = self.id_files[scenario.ids]
+            start = 0 if warmup else count // 2
+            extra = ["ids", str(ids_file), scenario.path, str(threads), str(start)]
         elif scenario.mode == "fresh":
             url, extra = base_url + scenario.path, ["fresh", secrets.token_hex(4)]
-        elif scenario.mode == "pair":
-            url, extra = base_url + scenario.path, ["pair", *scenario.args]
+        elif scenario.mode in ("pair", "alternate"):
+            url, extra = base_url + scenario.path, [scenario.mode, *scenario.args]
         else:
             url, extra = base_url + scenario.path, ["fixed"]
         argv = [
@@ -143,7 +153,7 @@ class Wrk:
         env = {
             **os.environ,
             "BENCH_TOKEN": scenario.token or "",
-            "BENCH_STATUSES": "1" if scenario.mode == "pair" else "",
+            "BENCH_STATUSES": "1" if scenario.mode in ("pair", "alternate") else "",
         }
         result = subprocess.run(  # noqa: S603 - our own argv, no shell
             argv,

@@ -1,5 +1,6 @@
-"""The servers under load: the service (`spotify-api serve`) and the bare app, each started in a
-session of its own, waited for, measured in CPU time through /proc, and stopped."""
+"""The servers under load: the service (`spotify-api serve`), the bare app, the floor
+(bench/floor_app.py) and the sync Flask peer (bench/flask_peer.py), each started in a session of
+its own, waited for, measured in CPU time through /proc, and stopped."""
 
 from __future__ import annotations
 
@@ -156,18 +157,24 @@ def start_service(
     return Server(url, service.pid)
 
 
-def start_bare(
-    processes: Processes, name: str, body_bytes: int, workers: int, env: Mapping[str, str]
+def _start_uvicorn(
+    processes: Processes,
+    name: str,
+    app: str,
+    health: str,
+    workers: int,
+    env: Mapping[str, str],
 ) -> Server:
-    """bench/bare_app.py under uvicorn, answering `body_bytes` bytes, once it answers /bare."""
+    """An ASGI app of bench/ under uvicorn, as the bare app runs (the same settings for every
+    reference), once it answers `health`."""
     url = f"http://{LOOPBACK}:{free_port()}"
-    bare = processes.start(
+    process = processes.start(
         name,
         [
             sys.executable,
             "-m",
             "uvicorn",
-            "bench.bare_app:app",
+            app,
             "--host",
             LOOPBACK,
             "--port",
@@ -179,8 +186,56 @@ def start_bare(
             "warning",
             "--no-server-header",
         ],
-        {**env, "BENCH_BODY_BYTES": str(body_bytes)},
+        env,
         cwd=ROOT,
     )
-    wait_until_up(bare, url + "/bare", name, processes.log_of(name), START_TIMEOUT)
-    return Server(url, bare.pid)
+    wait_until_up(process, url + health, name, processes.log_of(name), START_TIMEOUT)
+    return Server(url, process.pid)
+
+
+def start_bare(
+    processes: Processes, name: str, body_bytes: int, workers: int, env: Mapping[str, str]
+) -> Server:
+    """bench/bare_app.py under uvicorn, answering `body_bytes` bytes, once it answers /bare."""
+    env = {**env, "BENCH_BODY_BYTES": str(body_bytes)}
+    return _start_uvicorn(processes, name, "bench.bare_app:app", "/bare", workers, env)
+
+
+def start_floor(
+    processes: Processes, workers: int, env: Mapping[str, str], user_id: str | None
+) -> Server:
+    """bench/floor_app.py under uvicorn (its `/me` is `user_id`), once it answers /health."""
+    env = {**env, "BENCH_FLOOR_USER_ID": user_id or ""}
+    return _start_uvicorn(processes, "floor", "bench.floor_app:app", "/health", workers, env)
+
+
+def start_flask(processes: Processes, env: Mapping[str, str], log_dir: Path) -> Server:
+    """bench/flask_peer.py under gunicorn, one process with one sync worker, once it answers."""
+    url = f"http://{LOOPBACK}:{free_port()}"
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    if not gunicorn.exists():
+        raise BenchError(
+            "gunicorn is not installed: .venv/bin/uv sync --frozen --extra dev --extra bench "
+            "--inexact (see bench/README.md)"
+        )
+    process = processes.start(
+        "flask",
+        [
+            str(gunicorn),
+            "--workers",
+            "1",
+            "--bind",
+            url.removeprefix("http://"),
+            "--chdir",
+            str(ROOT),
+            "--log-level",
+            "warning",
+            "--control-socket",
+            str(log_dir / "gunicorn.ctl"),
+            "bench.flask_peer:app",
+        ],
+        env,
+        cwd=ROOT,
+    )
+    wait_until_up(process, url + "/health", "flask", processes.log_of("flask"), START_TIMEOUT)
+    return Server(url, process.pid)
