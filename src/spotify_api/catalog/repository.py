@@ -1,4 +1,5 @@
-"""Queries on the catalog. Every query says what it loads: a page costs a fixed few queries."""
+"""Queries of curation: the catalog's rows as ORM objects, their locks, and the writes. (What
+clients read comes from rows, in `catalog.reads` and `catalog.list_reads`.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
     delete,
     exists,
@@ -21,7 +21,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
 from spotify_api.core.db import dialect_of, take_sqlite_write_lock, utc_now
-from spotify_api.core.paging import Pager, PageRows, fetch_page
 
 SONG_LOADING = (
     joinedload(Song.album).load_only(Album.id, Album.title),
@@ -29,45 +28,11 @@ SONG_LOADING = (
 )
 
 
-def contains(column: Any, text: str) -> ColumnElement[bool]:
-    """Case-insensitive substring match; on PostgreSQL a trigram index serves it."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")  # type: ignore[no-any-return]
-
-
 class CatalogRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def _page(self, query: Select[Any], pager: Pager) -> PageRows:
-        return await fetch_page(self.session, query, pager)
-
     # -- songs
-
-    def _songs_query(
-        self, q: str | None, artist_id: uuid.UUID | None, album_id: uuid.UUID | None
-    ) -> Select[Any]:
-        query = select(Song).options(*SONG_LOADING)
-        if q:
-            query = query.where(contains(Song.title, q))
-        if album_id is not None:
-            query = query.where(Song.album_id == album_id)
-        if artist_id is not None:
-            credited = exists().where(
-                SongArtist.song_id == Song.id, SongArtist.artist_id == artist_id
-            )
-            query = query.where(credited)
-        return query
-
-    async def list_songs(
-        self,
-        pager: Pager,
-        q: str | None = None,
-        artist_id: uuid.UUID | None = None,
-        album_id: uuid.UUID | None = None,
-    ) -> PageRows:
-        page = await self._page(self._songs_query(q, artist_id, album_id), pager)
-        return page.first_column()
 
     async def hold_song(self, song_id: uuid.UUID) -> bool:
         """Whether the song exists; if it does, it stays until this transaction ends.
@@ -98,17 +63,7 @@ class CatalogRepository:
         return list((await self.session.scalars(query)).all())
 
     async def get_song(self, song_id: uuid.UUID) -> Song | None:
-        query = select(Song).options(*SONG_LOADING).where(Song.id == song_id)
-        return (await self.session.scalars(query)).first()
-
-    async def album_songs(self, album_id: uuid.UUID) -> list[Song]:
-        query = (
-            select(Song)
-            .options(*SONG_LOADING)
-            .where(Song.album_id == album_id)
-            .order_by(Song.disc_number, Song.track_number, Song.id)
-        )
-        return list((await self.session.scalars(query)).all())
+        return await self.session.get(Song, song_id)
 
     async def next_track_number(self, album_id: uuid.UUID, disc_number: int) -> int:
         query = select(func.max(Song.track_number)).where(
@@ -128,44 +83,6 @@ class CatalogRepository:
 
     # -- albums
 
-    @staticmethod
-    def _total_songs() -> Any:
-        return (
-            select(func.count(Song.id))
-            .where(Song.album_id == Album.id)
-            .correlate(Album)
-            .scalar_subquery()
-            .label("total_songs")
-        )
-
-    def _albums_query(self, q: str | None, artist_id: uuid.UUID | None) -> Select[Any]:
-        query = select(Album, self._total_songs()).options(
-            joinedload(Album.artist).load_only(Artist.id, Artist.name)
-        )
-        if q:
-            query = query.where(contains(Album.title, q))
-        if artist_id is not None:
-            query = query.where(Album.artist_id == artist_id)
-        return query
-
-    async def list_albums(
-        self, pager: Pager, q: str | None = None, artist_id: uuid.UUID | None = None
-    ) -> PageRows:
-        page = await self._page(self._albums_query(q, artist_id), pager)
-        return page.tuples()
-
-    async def get_album(self, album_id: uuid.UUID) -> tuple[Album, int] | None:
-        row = (
-            await self.session.execute(self._albums_query(None, None).where(Album.id == album_id))
-        ).first()
-        return (row[0], row[1]) if row else None
-
-    async def artist_albums(self, artist_id: uuid.UUID) -> list[tuple[Album, int]]:
-        query = self._albums_query(None, artist_id).order_by(
-            Album.release_date.desc().nulls_last(), Album.title, Album.id
-        )
-        return [(row[0], row[1]) for row in (await self.session.execute(query)).all()]
-
     async def album_exists(self, album_id: uuid.UUID) -> Album | None:
         return await self.session.get(Album, album_id)
 
@@ -180,16 +97,6 @@ class CatalogRepository:
         await self.session.execute(delete(Album).where(Album.id.in_(album_ids)))
 
     # -- artists
-
-    def _artists_query(self, q: str | None) -> Select[Any]:
-        query = select(Artist)
-        if q:
-            query = query.where(contains(Artist.name, q))
-        return query
-
-    async def list_artists(self, pager: Pager, q: str | None = None) -> PageRows:
-        page = await self._page(self._artists_query(q), pager)
-        return page.first_column()
 
     async def get_artist(self, artist_id: uuid.UUID) -> Artist | None:
         return await self.session.get(Artist, artist_id)
