@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    DateTime,
     Integer,
     Select,
     Uuid,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    type_coerce,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,34 +54,38 @@ def owner_name(owner_id: ColumnElement[Any]) -> ColumnElement[str]:
     return query.correlate_except(users).scalar_subquery()
 
 
-#: A playlist's answer, in the order `views.playlist_view` reads it.
-PLAYLIST_COLUMNS = (
-    playlists.c.id,
-    playlists.c.name,
-    playlists.c.description,
-    playlists.c.public,
-    playlists.c.owner_id,
-    owner_name(playlists.c.owner_id),
-    playlists.c.snapshot_id,
-    playlists.c.total_songs,
-    duration_of(playlists.c.id),
-    playlists.c.created_at,
-    playlists.c.updated_at,
-)
+def stamp(column: ColumnElement[Any], postgres: bool) -> ColumnElement[Any]:
+    """A timestamp column as the answer takes it. asyncpg gives aware UTC datetimes already, so
+    on PostgreSQL the column skips `UtcDateTime`'s per-value conversion (most of what reading a
+    page of rows costs in Python); SQLite stores naive text, which that conversion reads."""
+    return type_coerce(column, DateTime(timezone=True)) if postgres else column
+
+
+def playlist_columns(postgres: bool) -> tuple[ColumnElement[Any], ...]:
+    """A playlist's answer, in the order `views.playlist_view` reads it."""
+    return (
+        playlists.c.id,
+        playlists.c.name,
+        playlists.c.description,
+        playlists.c.public,
+        playlists.c.owner_id,
+        owner_name(playlists.c.owner_id),
+        playlists.c.snapshot_id,
+        playlists.c.total_songs,
+        duration_of(playlists.c.id),
+        stamp(playlists.c.created_at, postgres),
+        stamp(playlists.c.updated_at, postgres),
+    )
+
 
 _VISIBLE = or_(playlists.c.public, playlists.c.owner_id == _USER)
-
-_ONE_PLAYLIST = select(*PLAYLIST_COLUMNS).where(playlists.c.id == _PLAYLIST, _VISIBLE)
 
 _OWN_COUNT = (
     select(func.count()).select_from(playlists).where(playlists.c.owner_id == _USER)
 ).scalar_subquery()
 
-#: The caller's playlists, each row with the size of the whole list; the pager pages it.
-_OWN = select(*PLAYLIST_COLUMNS, _OWN_COUNT).where(playlists.c.owner_id == _USER)
 
-
-def _item_page() -> Select[Any]:
+def _item_page(postgres: bool) -> Select[Any]:
     visible = (
         select(playlists.c.total_songs).where(playlists.c.id == _PLAYLIST, _VISIBLE).subquery("p")
     )
@@ -103,7 +109,7 @@ def _item_page() -> Select[Any]:
         select(
             visible.c.total_songs,
             page.c.rank,
-            page.c.added_at,
+            stamp(page.c.added_at, postgres),
             songs.c.id,
             songs.c.title,
             songs.c.duration_ms,
@@ -115,15 +121,34 @@ def _item_page() -> Select[Any]:
             albums.c.title,
             artists.c.id,
             artists.c.name,
-            songs.c.created_at,
-            songs.c.updated_at,
+            stamp(songs.c.created_at, postgres),
+            stamp(songs.c.updated_at, postgres),
         )
         .select_from(visible.outerjoin(songs_of_page, true()))
         .order_by(page.c.rank, credits.c.position)
     )
 
 
-_ITEM_PAGE = _item_page()
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    """The reads' statements for one dialect, built once."""
+
+    one: Select[Any]
+    own: Select[Any]
+    item_page: Select[Any]
+
+    @classmethod
+    def build(cls, postgres: bool) -> _Statements:
+        columns = playlist_columns(postgres)
+        return cls(
+            one=select(*columns).where(playlists.c.id == _PLAYLIST, _VISIBLE),
+            # The caller's playlists, each row with the size of the whole list; a pager pages it.
+            own=select(*columns, _OWN_COUNT).where(playlists.c.owner_id == _USER),
+            item_page=_item_page(postgres),
+        )
+
+
+_POSTGRES, _SQLITE = _Statements.build(True), _Statements.build(False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,11 +170,13 @@ class PlaylistPage:
 class PlaylistReads:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
+        self.statements = _POSTGRES if postgres else _SQLITE
 
     async def one(self, user_id: uuid.UUID, playlist_id: uuid.UUID) -> PlaylistView | None:
         """The playlist, if it is the caller's or public."""
         params = {"playlist": playlist_id, "user": user_id}
-        row = (await self.session.execute(_ONE_PLAYLIST, params)).first()
+        row = (await self.session.execute(self.statements.one, params)).first()
         return None if row is None else playlist_view(row)
 
     async def item_page(
@@ -158,47 +185,64 @@ class PlaylistReads:
         """A page of the items in rank order, the first at position `offset`; None if the
         playlist is not there for the caller."""
         params = {"playlist": playlist_id, "user": user_id, "offset": offset, "limit": limit}
-        rows = (await self.session.execute(_ITEM_PAGE, params)).all()
+        rows = (await self.session.execute(self.statements.item_page, params)).all()
         if not rows:
             return None
         page: list[ItemView] = []
         last_rank = None
         artists_of_song: list[Any] = []
-        for row in rows:
-            rank = row[1]
+        for (
+            _,
+            rank,
+            added_at,
+            song_id,
+            title,
+            duration_ms,
+            track_number,
+            disc_number,
+            explicit,
+            isrc,
+            album_id,
+            album_title,
+            artist_id,
+            artist_name,
+            created_at,
+            updated_at,
+        ) in rows:
             if rank is None:  # the page is empty
                 break
-            if rank != last_rank:
+            if rank != last_rank:  # a new item; its song's other artists follow in order
                 last_rank = rank
                 artists_of_song = []
                 page.append(
                     {
                         "position": offset + len(page),
-                        "added_at": row[2],
+                        "added_at": added_at,
                         "song": {
-                            "id": row[3],
-                            "title": row[4],
-                            "duration_ms": row[5],
-                            "track_number": row[6],
-                            "disc_number": row[7],
-                            "explicit": row[8],
-                            "isrc": row[9],
-                            "album": {"id": row[10], "title": row[11]},
+                            "id": song_id,
+                            "title": title,
+                            "duration_ms": duration_ms,
+                            "track_number": track_number,
+                            "disc_number": disc_number,
+                            "explicit": explicit,
+                            "isrc": isrc,
+                            "album": {"id": album_id, "title": album_title},
                             "artists": artists_of_song,
-                            "created_at": row[14],
-                            "updated_at": row[15],
+                            "created_at": created_at,
+                            "updated_at": updated_at,
                         },
                     }
                 )
-            if row[12] is not None:
-                artists_of_song.append({"id": row[12], "name": row[13]})
+            if artist_id is not None:
+                artists_of_song.append({"id": artist_id, "name": artist_name})
         return ItemPage(page, rows[0][0], offset, limit)
 
     async def own(self, user_id: uuid.UUID, pager: Pager) -> PlaylistPage:
         """A page of the caller's playlists, newest first, and the size of the whole list
         (in the same statement, unless the page is empty)."""
         position = pager.position()
-        rows = (await self.session.execute(pager.apply(_OWN, position), {"user": user_id})).all()
+        query = pager.apply(self.statements.own, position)
+        rows = (await self.session.execute(query, {"user": user_id})).all()
         found, offset, has_next, has_previous = pager.page_items(rows, position)
         if found:
             total = int(found[0][-1])

@@ -39,7 +39,7 @@ from spotify_api.core.db import UtcDateTime, utc_now
 from spotify_api.playlists import ranks
 from spotify_api.playlists.models import RANK_GAP
 from spotify_api.playlists.ranks import PLAYLIST, Gap, gap, gap_for, window, window_bounds
-from spotify_api.playlists.reads import PLAYLIST_COLUMNS
+from spotify_api.playlists.reads import playlist_columns
 from spotify_api.playlists.tables import items, playlists
 from spotify_api.playlists.views import PlaylistView, playlist_view
 
@@ -93,7 +93,10 @@ _UPDATE = (
         updated_at=NOW,
     )
 )
-_VIEW = select(*PLAYLIST_COLUMNS).where(playlists.c.id == PLAYLIST)
+_VIEWS = {
+    postgres: select(*playlist_columns(postgres)).where(playlists.c.id == PLAYLIST)
+    for postgres in (True, False)
+}
 _DELETE = delete(playlists).where(playlists.c.id == PLAYLIST)
 #: The playlist's renewal after its items changed, as a statement of its own.
 _TOUCH = (
@@ -205,7 +208,8 @@ class PlaylistRepository:
         return await self._view(playlist_id)
 
     async def _view(self, playlist_id: uuid.UUID) -> PlaylistView:
-        return playlist_view((await self.session.execute(_VIEW, {"pid": playlist_id})).one())
+        row = (await self.session.execute(_VIEWS[self.postgres], {"pid": playlist_id})).one()
+        return playlist_view(row)
 
     async def update(self, playlist_id: uuid.UUID, changes: dict[str, Any]) -> PlaylistView:
         """Set the `changes` given (name, description, public); renew the snapshot."""

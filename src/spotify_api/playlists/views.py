@@ -64,7 +64,7 @@ class ItemView(TypedDict):
 
 
 def playlist_view(row: Any) -> PlaylistView:
-    """A playlist from a row of `reads.PLAYLIST_COLUMNS`, in that order."""
+    """A playlist from a row of `reads.playlist_columns`, in that order."""
     return {
         "id": row[0],
         "name": row[1],
