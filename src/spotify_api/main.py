@@ -17,6 +17,7 @@ from spotify_api import __version__
 from spotify_api.auth.router import router as auth_router
 from spotify_api.auth.schemas import LoginForm, LoginRequest
 from spotify_api.catalog.fast_renders import CATALOG_FAST_RENDERS
+from spotify_api.catalog.references import SongReferences
 from spotify_api.catalog.router import router as catalog_router
 from spotify_api.core.cache_fast_path import CachedReadFastPath
 from spotify_api.core.db import create_engine, create_sessionmaker, read_only
@@ -41,6 +42,7 @@ from spotify_api.core.security import PasswordHasher
 from spotify_api.ops.docs import install_docs
 from spotify_api.ops.router import router as ops_router
 from spotify_api.playlists.router import router as playlists_router
+from spotify_api.playlists.song_removal import remove_songs_everywhere
 from spotify_api.settings import Settings
 from spotify_api.users.router import router as users_router
 
@@ -173,6 +175,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.password_hasher = PasswordHasher(settings)
     # The clock of sessions' and idempotency records' expiry; tests move it forward.
     app.state.clock = time.time
+    # Who holds the catalog's songs, and lets go of those that leave it (catalog.references).
+    app.state.song_references = SongReferences(remove_songs_everywhere)
     install_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(catalog_router)

@@ -1,8 +1,9 @@
 """Curating the catalog (scope `catalog:write`): create, change and delete artists, albums, songs.
 
-A song that leaves the catalog leaves every playlist that held it, in the same transaction:
-its row is locked first (see `CatalogRepository.lock_songs`), so that no add-song can put it in
-a playlist between the removal of its items and its own deletion.
+A song that leaves the catalog leaves everything that holds it (playlists, through the hooks of
+`SongReferences`), in the same transaction: its row is locked first (see
+`CatalogRepository.lock_songs`), so that no add-song can put it in a playlist between the
+removal of its items and its own deletion.
 Every change invalidates the response cache twice: before the commit, so that a Redis that
 cannot be reached stops the write before anything changed; and after it, so that a read that
 cached the old rows in between (under the then-current version) is never served again.
@@ -15,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from pydantic import AnyUrl
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.catalog import schemas
@@ -28,13 +29,13 @@ from spotify_api.catalog.errors import (
     SongNotFound,
 )
 from spotify_api.catalog.models import Album, Artist, Song
+from spotify_api.catalog.references import SongReferences
 from spotify_api.catalog.repository import CatalogRepository
 from spotify_api.catalog.service import CatalogService, artist_view
 from spotify_api.core.cache import ResponseCache
 from spotify_api.core.db import utc_now
 from spotify_api.core.errors import InvalidReference
 from spotify_api.core.reads import ReadDatabase
-from spotify_api.playlists.repository import PlaylistRepository
 
 T = TypeVar("T")
 
@@ -45,12 +46,24 @@ def _plain(value: Any) -> Any:
 
 
 class CurationService:
-    def __init__(self, db: AsyncSession, cache: ResponseCache, read_database: ReadDatabase) -> None:
+    def __init__(
+        self,
+        db: AsyncSession,
+        cache: ResponseCache,
+        read_database: ReadDatabase,
+        references: SongReferences,
+    ) -> None:
         self.db = db
         self.cache = cache
         self.repository = CatalogRepository(db)
         self.catalog = CatalogService(db, read_database)
-        self.playlists = PlaylistRepository(db)
+        self.references = references
+
+    async def _songs_leave(self, songs: Select[Any]) -> list[uuid.UUID]:
+        """Lock the songs, then let go of them everywhere they are held; the ids still there."""
+        song_ids = await self.repository.lock_songs(songs)
+        await self.references.songs_leaving(self.db, song_ids)
+        return song_ids
 
     async def _commit(self, change: Callable[[], Awaitable[T]]) -> T:
         await self.cache.invalidate()
@@ -97,9 +110,7 @@ class CurationService:
 
         async def change() -> None:
             if album_ids:
-                songs = select(Song.id).where(Song.album_id.in_(album_ids))
-                await self.repository.lock_songs(songs)
-                await self.playlists.remove_songs_everywhere(songs)
+                await self._songs_leave(select(Song.id).where(Song.album_id.in_(album_ids)))
                 await self.repository.delete_album_songs(album_ids)
             await self.repository.remove_artist_credits(artist_id)
             await self.repository.delete_albums(album_ids)
@@ -151,9 +162,7 @@ class CurationService:
             raise AlbumHasSongs()
 
         async def change() -> None:
-            songs = select(Song.id).where(Song.album_id == album_id)
-            await self.repository.lock_songs(songs)
-            await self.playlists.remove_songs_everywhere(songs)
+            await self._songs_leave(select(Song.id).where(Song.album_id == album_id))
             await self.repository.delete_album_songs([album_id])
             await self.repository.delete_albums([album_id])
 
@@ -224,10 +233,8 @@ class CurationService:
             raise SongNotFound()
 
         async def change() -> None:
-            song = select(Song.id).where(Song.id == song_id)
-            if not await self.repository.lock_songs(song):
+            if not await self._songs_leave(select(Song.id).where(Song.id == song_id)):
                 raise SongNotFound()  # deleted by another request meanwhile
-            await self.playlists.remove_songs_everywhere(song)
             await self.repository.delete_song(song_id)
 
         await self._commit(change)

@@ -10,6 +10,7 @@ from spotify_api.auth.deps import get_auth_session
 from spotify_api.auth.scopes import CATALOG_WRITE
 from spotify_api.auth.sessions import AuthSession
 from spotify_api.catalog.curation import CurationService
+from spotify_api.catalog.references import SongReferencesDep
 from spotify_api.catalog.service import CatalogService
 from spotify_api.core.cache import CatalogCache
 from spotify_api.core.db import DbSession
@@ -21,9 +22,9 @@ async def get_catalog_service(request: Request, db: DbSession) -> CatalogService
 
 
 async def get_curation_service(
-    request: Request, db: DbSession, cache: CatalogCache
+    request: Request, db: DbSession, cache: CatalogCache, references: SongReferencesDep
 ) -> CurationService:
-    return CurationService(db, cache, request.app.state.reads)
+    return CurationService(db, cache, request.app.state.reads, references)
 
 
 CatalogServiceDep = Annotated[CatalogService, Depends(get_catalog_service)]

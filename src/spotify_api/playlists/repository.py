@@ -1,348 +1,313 @@
-"""Queries on playlists. Items are ordered by a sparse rank; positions are derived, never stored.
+"""The writes of playlists, each a fixed few statements, under the playlist row's lock.
 
-An item's position is its 0-based index in rank order, found with `ORDER BY rank OFFSET p`
-(counted from whichever end is nearer). Ranks are spaced by RANK_GAP, so the common changes touch
-one row: an append takes the last rank + RANK_GAP, an insert at the front the first rank -
-RANK_GAP, an insert elsewhere the midpoint of its two neighbours' ranks, a removal deletes its
-row and nothing shifts. A reordered block takes ranks spread evenly in the gap at its
-destination.
+A change locks its playlist with one statement that returns what the service checks (owner,
+visibility, snapshot, length). What follows is one statement on PostgreSQL: a data-modifying CTE
+changes the items (their new ranks found inside it, see `ranks`) and the playlist row's count,
+snapshot and `updated_at` with them, and changes neither if the items statement found nothing to
+do. SQLite has no DML in CTEs, so there the items statement and the playlist's update are two.
 
-When a gap has no room left (or an edge rank would leave ±RANK_LIMIT), the playlist is
-renumbered: rank = (new index + 1) * RANK_GAP, in two set-based statements whatever the number
-of rows, on PostgreSQL and SQLite alike. The primary key (playlist_id, rank) is checked row by
-row while an UPDATE runs, so the rows are first parked below -RANK_LIMIT, where no live rank is,
-then given their new ranks. Renumbering is O(n) and rare; nothing loops over rows in Python.
+The neighbours are read after the lock, never by the lock's statement: on PostgreSQL a
+`SELECT … FOR UPDATE` that waited re-reads the locked row but not the rest of its query, whose
+snapshot predates the wait.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
-    CursorResult,
-    Select,
-    and_,
+    String,
+    Uuid,
+    bindparam,
     case,
     delete,
     func,
     insert,
-    literal,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.dml import ReturningDelete, ReturningInsert, ReturningUpdate
 
-from spotify_api.catalog.models import Song
-from spotify_api.catalog.repository import SONG_LOADING
-from spotify_api.core.db import dialect_of, take_sqlite_write_lock, utc_now
-from spotify_api.core.paging import Pager, PageRows, fetch_page
-from spotify_api.playlists.models import RANK_GAP, RANK_LIMIT, Playlist, PlaylistItem
-from spotify_api.users.models import User
+from spotify_api.core.db import UtcDateTime, utc_now
+from spotify_api.playlists import ranks
+from spotify_api.playlists.models import RANK_GAP
+from spotify_api.playlists.ranks import PLAYLIST, Gap, gap, gap_for, window, window_bounds
+from spotify_api.playlists.reads import playlist_columns
+from spotify_api.playlists.tables import items, playlists
+from spotify_api.playlists.views import PlaylistView, playlist_view
 
-AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
+SONG = bindparam("sid", type_=Uuid())
+NOW = bindparam("now", type_=UtcDateTime())
+SNAPSHOT = bindparam("snapshot", type_=String())
 
-OWNER_LOADING = joinedload(Playlist.owner).load_only(User.id, User.username)
-
-
-# Renumbering parks the item of new index i at _PARKED - i, below every live rank.
-_PARKED = -RANK_LIMIT - 1
-
-
-def _big(value: int) -> ColumnElement[int]:
-    return literal(value, BigInteger())
-
-
-def _slots(low: int | None, high: int | None, count: int) -> tuple[int, int] | None:
-    """(base, step) such that base + step * k, for k = 1..count, are ranks strictly between
-    `low` and `high` (None: no item on that side) and within ±RANK_LIMIT; None if none fit."""
-    if low is not None and high is not None:
-        step = (high - low) // (count + 1)
-        return (low, step) if step >= 1 else None
-    if high is not None:  # before the first item
-        base = high - RANK_GAP * (count + 1)
-        return (base, RANK_GAP) if base + RANK_GAP >= -RANK_LIMIT else None
-    if low is not None:  # after the last item
-        return (low, RANK_GAP) if low + RANK_GAP * count <= RANK_LIMIT else None
-    return 0, RANK_GAP  # an empty playlist
+ItemsChange = ReturningInsert[Any] | ReturningDelete[Any] | ReturningUpdate[Any]
 
 
 def new_snapshot_id() -> str:
     return uuid.uuid4().hex
 
 
+@dataclass(frozen=True, slots=True)
+class Locked:
+    """What a change checks, read as it locks the row."""
+
+    owner_id: uuid.UUID
+    public: bool
+    snapshot_id: str
+    total_songs: int
+
+
+_LOCKED_COLUMNS = (
+    playlists.c.owner_id,
+    playlists.c.public,
+    playlists.c.snapshot_id,
+    playlists.c.total_songs,
+)
+_LOCK_ROW = select(*_LOCKED_COLUMNS).where(playlists.c.id == PLAYLIST).with_for_update()
+# SQLite's stand-in for a row lock: a write takes the database's write lock (waiting for it up
+# to the busy time-out), so that everything the transaction reads after it is current.
+_LOCK_DATABASE = (
+    update(playlists)
+    .where(playlists.c.id == PLAYLIST)
+    .values(snapshot_id=playlists.c.snapshot_id, updated_at=playlists.c.updated_at)
+    .returning(*_LOCKED_COLUMNS)
+)
+
+_CREATE = insert(playlists)
+# Omitted fields are None (a body may not set them to null): they keep their value.
+_UPDATE = (
+    update(playlists)
+    .where(playlists.c.id == PLAYLIST)
+    .values(
+        name=func.coalesce(bindparam("new_name"), playlists.c.name),
+        description=func.coalesce(bindparam("new_description"), playlists.c.description),
+        public=func.coalesce(bindparam("new_public"), playlists.c.public),
+        snapshot_id=SNAPSHOT,
+        updated_at=NOW,
+    )
+)
+_VIEWS = {
+    postgres: select(*playlist_columns(postgres)).where(playlists.c.id == PLAYLIST)
+    for postgres in (True, False)
+}
+_DELETE = delete(playlists).where(playlists.c.id == PLAYLIST)
+#: The playlist's renewal after its items changed, as a statement of its own.
+_TOUCH = (
+    update(playlists)
+    .where(playlists.c.id == PLAYLIST)
+    .values(
+        total_songs=playlists.c.total_songs + bindparam("delta"),
+        snapshot_id=SNAPSHOT,
+        updated_at=NOW,
+    )
+)
+
+
+@cache
+def _add(kind: Gap) -> ItemsChange:
+    """Insert SONG at the first free rank of the gap (none if it is full)."""
+    free = gap(kind)
+    new = select(PLAYLIST, free.c.base + free.c.step, SONG, NOW)
+    columns = ["playlist_id", "rank", "song_id", "added_at"]
+    return insert(items).from_select(columns, new).returning(items.c.rank)
+
+
+@cache
+def _remove(at: bool, from_end: bool) -> ItemsChange:
+    """Delete every item of SONG, or (`at`) the item in the window if it is SONG's."""
+    statement = delete(items).where(items.c.playlist_id == PLAYLIST, items.c.song_id == SONG)
+    if at:
+        statement = statement.where(
+            items.c.rank == window(from_end, items.c.rank).scalar_subquery()
+        )
+    return statement.returning(items.c.rank)
+
+
+@cache
+def _move(kind: Gap, block_from_end: bool) -> ItemsChange:
+    """Give the items of the block window ranks spread evenly in the gap (none if it is full).
+    The gap holds no item, so no new rank is one that another item holds."""
+    moving = window(
+        block_from_end,
+        items.c.rank.label("old"),
+        skip=ranks.BLOCK_SKIP,
+        take=ranks.BLOCK_TAKE,
+    ).subquery("moving")
+    block = select(
+        moving.c.old, func.row_number().over(order_by=moving.c.old).label("nth")
+    ).subquery("block")
+    free = gap(kind)
+    moves = (
+        select(block.c.old, (free.c.base + block.c.nth * free.c.step).label("new"))
+        .select_from(block.join(free, true()))
+        .subquery("moves")
+    )
+    return (
+        update(items)
+        .where(items.c.playlist_id == PLAYLIST, items.c.rank == moves.c.old)
+        .values(rank=moves.c.new)
+        .returning(items.c.rank)
+    )
+
+
+@cache
+def _with_playlist(change: ItemsChange, delta: int) -> ReturningUpdate[Any]:
+    """PostgreSQL: `change` and, if it changed any item, the playlist's renewal (its count moved
+    by `delta` per item), in one statement returning how many items changed."""
+    changed = change.cte("changed")
+    count = select(func.count()).select_from(changed).scalar_subquery()
+    values: dict[str, Any] = {"snapshot_id": SNAPSHOT, "updated_at": NOW}
+    if delta:
+        values["total_songs"] = playlists.c.total_songs + count * delta
+    return (
+        update(playlists)
+        .where(playlists.c.id == PLAYLIST, count > 0)
+        .values(values)
+        .returning(count)
+    )
+
+
 class PlaylistRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        bind = session.bind
+        self.postgres = bind is not None and bind.dialect.name == "postgresql"
 
-    # -- reading
+    async def lock(self, playlist_id: uuid.UUID) -> Locked | None:
+        """The playlist's row, locked until the transaction ends, so that changes serialise.
 
-    async def get(self, playlist_id: uuid.UUID) -> Playlist | None:
-        query = select(Playlist).options(OWNER_LOADING).where(Playlist.id == playlist_id)
-        return (await self.session.scalars(query)).first()
-
-    async def page_owned(self, owner_id: uuid.UUID, pager: Pager) -> PageRows:
-        query = select(Playlist).options(OWNER_LOADING).where(Playlist.owner_id == owner_id)
-        return (await fetch_page(self.session, query, pager)).first_column()
-
-    async def durations(self, playlist_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-        """The total duration of each playlist's songs, in one grouped query."""
-        if not playlist_ids:
-            return {}
-        query = (
-            select(PlaylistItem.playlist_id, func.sum(Song.duration_ms))
-            .join(Song, Song.id == PlaylistItem.song_id)
-            .where(PlaylistItem.playlist_id.in_(playlist_ids))
-            .group_by(PlaylistItem.playlist_id)
-        )
-        rows = (await self.session.execute(query)).all()
-        return {playlist_id: int(total or 0) for playlist_id, total in rows}
-
-    async def items(
-        self, playlist_id: uuid.UUID, offset: int, limit: int
-    ) -> list[tuple[PlaylistItem, Song]]:
-        """A page of items in rank order, the first at position `offset`.
-
-        The page's ranks are found first (walking the primary key's index past `offset`
-        entries), so only the page's own rows are joined to their songs.
+        PostgreSQL locks the row (SELECT … FOR UPDATE); SQLite takes its database's write lock.
         """
-        rank = PlaylistItem.rank
-        page = (
-            select(rank)
-            .where(PlaylistItem.playlist_id == playlist_id)
-            .order_by(rank)
-            .offset(offset)
-            .limit(limit)
-            .subquery()
-        )
-        query = (
-            select(PlaylistItem, Song)
-            .join(page, and_(PlaylistItem.playlist_id == playlist_id, rank == page.c.rank))
-            .join(Song, Song.id == PlaylistItem.song_id)
-            .options(*SONG_LOADING)
-            .order_by(rank)
-        )
-        return [(item, song) for item, song in (await self.session.execute(query)).all()]
+        statement = _LOCK_ROW if self.postgres else _LOCK_DATABASE
+        row = (await self.session.execute(statement, {"pid": playlist_id})).first()
+        return None if row is None else Locked(row[0], row[1], row[2], row[3])
 
-    @staticmethod
-    def _window(query: AnySelect, length: int, position: int, count: int) -> AnySelect:
-        """`query` limited to the items at `position`..`position + count - 1` of `length`,
-        counted from whichever end of the playlist is nearer (rows come in either order)."""
-        rank = PlaylistItem.rank
-        from_end = length - position - count
-        if from_end < position:
-            return query.order_by(rank.desc()).offset(from_end).limit(count)
-        return query.order_by(rank).offset(position).limit(count)
+    async def create(
+        self, owner_id: uuid.UUID, name: str, description: str, public: bool
+    ) -> PlaylistView:
+        now, playlist_id = utc_now(), uuid.uuid4()
+        values = {
+            "id": playlist_id,
+            "owner_id": owner_id,
+            "name": name,
+            "description": description,
+            "public": public,
+            "snapshot_id": new_snapshot_id(),
+            "total_songs": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        await self.session.execute(_CREATE, values)
+        return await self._view(playlist_id)
 
-    async def item_at(
-        self, playlist_id: uuid.UUID, length: int, position: int
-    ) -> tuple[int, uuid.UUID] | None:
-        """The (rank, song id) of the item at `position` of a playlist of `length` items."""
-        if not 0 <= position < length:
-            return None
-        query = select(PlaylistItem.rank, PlaylistItem.song_id).where(
-            PlaylistItem.playlist_id == playlist_id
-        )
-        row = (await self.session.execute(self._window(query, length, position, 1))).first()
-        return None if row is None else (int(row[0]), row[1])
+    async def _view(self, playlist_id: uuid.UUID) -> PlaylistView:
+        row = (await self.session.execute(_VIEWS[self.postgres], {"pid": playlist_id})).one()
+        return playlist_view(row)
 
-    async def _neighbours(
-        self, playlist_id: uuid.UUID, length: int, before: int
-    ) -> tuple[int | None, int | None]:
-        """The ranks of the items at `before - 1` and at `before` (None past either end)."""
-        first = max(before - 1, 0)
-        count = min(before - first + 1, length - first)
-        ranks: list[int] = []
-        if count > 0:
-            query = select(PlaylistItem.rank).where(PlaylistItem.playlist_id == playlist_id)
-            found = await self.session.scalars(self._window(query, length, first, count))
-            ranks = sorted(found.all())
-        low = ranks[0] if before > 0 else None
-        high = ranks[-1] if before < length else None
-        return low, high
-
-    # -- writing
-
-    async def lock(self, playlist_id: uuid.UUID) -> Playlist | None:
-        """The playlist, locked until the transaction ends, so that changes to it serialise.
-
-        PostgreSQL locks the row (SELECT … FOR UPDATE); SQLite takes its database's write lock
-        (`take_sqlite_write_lock`).
-        """
-        query = (
-            select(Playlist)
-            .options(OWNER_LOADING)
-            .where(Playlist.id == playlist_id)
-            .execution_options(populate_existing=True)
-        )
-        if await dialect_of(self.session) == "sqlite":
-            await take_sqlite_write_lock(
-                self.session, Playlist.updated_at, Playlist.id == playlist_id
-            )
-        else:
-            query = query.with_for_update(of=Playlist)
-        return (await self.session.scalars(query)).first()
-
-    async def add(self, playlist: Playlist) -> None:
-        self.session.add(playlist)
-        await self.session.flush()
+    async def update(self, playlist_id: uuid.UUID, changes: dict[str, Any]) -> PlaylistView:
+        """Set the `changes` given (name, description, public); renew the snapshot."""
+        params = {f"new_{field}": changes.get(field) for field in ("name", "description", "public")}
+        params |= {"pid": playlist_id, "snapshot": new_snapshot_id(), "now": utc_now()}
+        await self.session.execute(_UPDATE, params)
+        return await self._view(playlist_id)
 
     async def delete(self, playlist_id: uuid.UUID) -> None:
-        await self.session.execute(delete(Playlist).where(Playlist.id == playlist_id))
+        await self.session.execute(_DELETE, {"pid": playlist_id})
+
+    async def _change(self, change: ItemsChange, delta: int, params: dict[str, Any]) -> int:
+        """Run `change` on the items and renew the playlist if it changed any (its count moved by
+        `delta` per item); how many it changed. Renews `params["snapshot"]` and "now"."""
+        if self.postgres:
+            changed = await self.session.scalar(_with_playlist(change, delta), params)
+            return int(changed or 0)
+        count = len((await self.session.execute(change, params)).all())
+        if count:
+            await self.session.execute(_TOUCH, {**params, "delta": delta * count})
+        return count
+
+    @staticmethod
+    def _params(playlist_id: uuid.UUID, **values: Any) -> dict[str, Any]:
+        return {"pid": playlist_id, "snapshot": new_snapshot_id(), "now": utc_now(), **values}
+
+    async def _touch(self, params: dict[str, Any], delta: int) -> None:
+        await self.session.execute(_TOUCH, {**params, "delta": delta})
 
     async def insert_item(
         self, playlist_id: uuid.UUID, length: int, position: int, song_id: uuid.UUID
-    ) -> None:
-        """Insert the song at `position` (0..length) of a playlist of `length` items."""
-        low, high = await self._neighbours(playlist_id, length, position)
-        slots = _slots(low, high, 1)
-        if slots is None:  # no free rank there: renumber, leaving a hole at `position`
+    ) -> str:
+        """Insert the song at `position` (0..length) of a playlist of `length` items; the new
+        snapshot id."""
+        kind, window_params = gap_for(length, position)
+        params = self._params(playlist_id, sid=song_id, slots=1, **window_params)
+        if not await self._change(_add(kind), 1, params):  # no free rank: renumber, leaving
+            # a hole at `position`
 
             def new_index(index: ColumnElement[int]) -> ColumnElement[int]:
                 return case((index >= position, index + 1), else_=index)
 
-            await self._renumber(playlist_id, new_index)
-            slots = (position * RANK_GAP, RANK_GAP)
-        base, step = slots
-        await self.session.execute(
-            insert(PlaylistItem).values(
-                playlist_id=playlist_id, rank=base + step, song_id=song_id, added_at=utc_now()
+            await ranks.renumber(self.session, playlist_id, new_index)
+            row = {"playlist_id": playlist_id, "rank": (position + 1) * RANK_GAP}
+            await self.session.execute(
+                insert(items).values(**row, song_id=song_id, added_at=params["now"])
             )
-        )
+            await self._touch(params, 1)
+        return str(params["snapshot"])
+
+    async def remove_song(self, playlist_id: uuid.UUID, song_id: uuid.UUID) -> tuple[int, str]:
+        """Delete every occurrence of the song; how many there were, and the new snapshot id
+        (unused when there were none: nothing changed)."""
+        params = self._params(playlist_id, sid=song_id)
+        return await self._change(_remove(False, False), -1, params), params["snapshot"]
+
+    async def remove_at(
+        self, playlist_id: uuid.UUID, length: int, position: int, song_id: uuid.UUID
+    ) -> tuple[int, str]:
+        """Delete the item at `position` if it is the song's: (1 or 0, the new snapshot id)."""
+        if not 0 <= position < length:
+            return 0, ""
+        from_end, skip, take = window_bounds(length, position, 1)
+        params = self._params(playlist_id, sid=song_id, skip=skip, take=take)
+        return await self._change(_remove(True, from_end), -1, params), params["snapshot"]
 
     async def move_range(
         self, playlist_id: uuid.UUID, length: int, start: int, count: int, before: int
-    ) -> None:
-        """Move `count` items from `start` to just before `before` (Spotify's reorder).
+    ) -> str:
+        """Move `count` items from `start` to just before `before` (Spotify's reorder); the new
+        snapshot id.
 
         `before` must lie outside start..start + count. The block takes ranks spread evenly in
         the gap between its destination's neighbours, which holds no item; when the gap is too
         small, the whole playlist is renumbered in its new order.
         """
-        low, high = await self._neighbours(playlist_id, length, before)
-        slots = _slots(low, high, count)
+        kind, window_params = gap_for(length, before)
+        block_from_end, block_skip, block_take = window_bounds(length, start, count)
+        params = self._params(
+            playlist_id, slots=count, block_skip=block_skip, block_take=block_take, **window_params
+        )
+        if await self._change(_move(kind, block_from_end), 0, params):
+            return str(params["snapshot"])
         end = start + count
-        if slots is None:
 
-            def new_index(index: ColumnElement[int]) -> ColumnElement[int]:
-                if before < start:  # the block moves up; what it passes moves down
-                    return case(
-                        (or_(index < before, index >= end), index),
-                        (index >= start, index - (start - before)),
-                        else_=index + count,
-                    )
-                return case(  # the block moves down; what it passes moves up
-                    (or_(index < start, index >= before), index),
-                    (index < end, index + (before - end)),
-                    else_=index - count,
+        def new_index(index: ColumnElement[int]) -> ColumnElement[int]:
+            if before < start:  # the block moves up; what it passes moves down
+                return case(
+                    (or_(index < before, index >= end), index),
+                    (index >= start, index - (start - before)),
+                    else_=index + count,
                 )
-
-            await self._renumber(playlist_id, new_index)
-            return
-        first = await self.item_at(playlist_id, length, start)
-        last = await self.item_at(playlist_id, length, end - 1)
-        if first is None or last is None:  # cannot be: 0 <= start < end <= length
-            raise LookupError(f"no items at {start}..{end - 1} of {length}")
-        rank = PlaylistItem.rank
-        in_playlist = PlaylistItem.playlist_id == playlist_id
-        block = (
-            select(rank.label("old"), func.row_number().over(order_by=rank).label("nth"))
-            .where(in_playlist, rank >= first[0], rank <= last[0])
-            .subquery()
-        )
-        base, step = slots
-        await self.session.execute(
-            update(PlaylistItem)
-            .where(in_playlist, rank == block.c.old)
-            .values(rank=_big(base) + block.c.nth * _big(step))
-            .execution_options(synchronize_session=False)
-        )
-
-    async def _renumber(
-        self,
-        playlist_id: uuid.UUID,
-        new_index: Callable[[ColumnElement[int]], ColumnElement[int]],
-    ) -> None:
-        """Give every item the rank (new_index(its index) + 1) * RANK_GAP, in two statements.
-
-        `new_index` maps an item's current 0-based index to its new one (a permutation, or
-        one that leaves holes). The rows are parked below -RANK_LIMIT first, where no live rank
-        is, so that no row ever takes a rank another still holds.
-        """
-        rank = PlaylistItem.rank
-        in_playlist = PlaylistItem.playlist_id == playlist_id
-        ordered = (
-            select(rank.label("old"), (func.row_number().over(order_by=rank) - 1).label("index"))
-            .where(in_playlist)
-            .subquery()
-        )
-        await self.session.execute(
-            update(PlaylistItem)
-            .where(in_playlist, rank == ordered.c.old)
-            .values(rank=_big(_PARKED) - new_index(ordered.c.index))
-            .execution_options(synchronize_session=False)
-        )
-        await self.session.execute(
-            update(PlaylistItem)
-            .where(in_playlist, rank < -RANK_LIMIT)
-            .values(rank=(_big(_PARKED) - rank + 1) * RANK_GAP)
-            .execution_options(synchronize_session=False)
-        )
-
-    async def delete_item(self, playlist_id: uuid.UUID, rank: int) -> None:
-        await self.session.execute(
-            delete(PlaylistItem).where(
-                PlaylistItem.playlist_id == playlist_id, PlaylistItem.rank == rank
+            return case(  # the block moves down; what it passes moves up
+                (or_(index < start, index >= before), index),
+                (index < end, index + (before - end)),
+                else_=index - count,
             )
-        )
 
-    async def delete_song(self, playlist_id: uuid.UUID, song_id: uuid.UUID) -> int:
-        """Delete every occurrence of the song in the playlist; how many there were."""
-        result = await self.session.execute(
-            delete(PlaylistItem).where(
-                PlaylistItem.playlist_id == playlist_id, PlaylistItem.song_id == song_id
-            )
-        )
-        return int(cast("CursorResult[Any]", result).rowcount)
-
-    # -- the catalog's side: songs that leave the catalog leave every playlist
-
-    async def remove_songs_everywhere(self, song_ids: Select[Any]) -> None:
-        """Take these songs out of every playlist, recount those playlists, renew their snapshots.
-
-        The caller has locked the songs (`CatalogRepository.lock_songs`), so no playlist gains
-        them meanwhile. Nothing else moves: the remaining items keep their ranks, so their order.
-        """
-        holding = select(PlaylistItem.playlist_id).where(PlaylistItem.song_id.in_(song_ids))
-        playlist_ids = sorted(set((await self.session.scalars(holding)).all()))
-        if not playlist_ids:
-            return
-        locking = select(Playlist.id).where(Playlist.id.in_(playlist_ids)).order_by(Playlist.id)
-        if await dialect_of(self.session) == "sqlite":
-            await take_sqlite_write_lock(
-                self.session, Playlist.updated_at, Playlist.id.in_(playlist_ids)
-            )
-        else:
-            await self.session.execute(locking.with_for_update())
-        await self.session.execute(delete(PlaylistItem).where(PlaylistItem.song_id.in_(song_ids)))
-        remaining = (
-            select(func.count())
-            .where(PlaylistItem.playlist_id == Playlist.id)
-            .correlate(Playlist)
-            .scalar_subquery()
-        )
-        await self.session.execute(
-            update(Playlist)
-            .where(Playlist.id.in_(playlist_ids))
-            .values(
-                total_songs=remaining,
-                snapshot_id=new_snapshot_id(),
-                updated_at=utc_now(),
-            )
-            .execution_options(synchronize_session=False)
-        )
+        await ranks.renumber(self.session, playlist_id, new_index)
+        await self._touch(params, 0)
+        return str(params["snapshot"])

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Annotated
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel
@@ -23,7 +23,6 @@ from spotify_api.core.idempotency import (
 from spotify_api.core.paging import (
     InvalidCursor,
     PageRequest,
-    SortKey,
     offset_page_request,
     page_request,
     pager_for,
@@ -39,11 +38,12 @@ from spotify_api.playlists.errors import (
     SongNotFound,
     SongNotInPlaylist,
 )
-from spotify_api.playlists.models import Playlist
+from spotify_api.playlists.links import offset_links
+from spotify_api.playlists.reads import NEWEST_FIRST
+from spotify_api.playlists.views import PlaylistView, dump
 
 router = APIRouter(tags=["Playlists"])
 
-NEWEST_FIRST = SortKey("-created_at", Playlist.created_at, Playlist.id, True)
 PageRequestDep = Annotated[PageRequest, Depends(page_request)]
 PositionPageDep = Annotated[PageRequest, Depends(offset_page_request)]
 PRIVATE = "private, no-cache"
@@ -64,16 +64,16 @@ async def _change_items(
     idempotency: IdempotencyStore,
     key: str | None,
     body: BaseModel,
-    change: Callable[[], Awaitable[schemas.Snapshot]],
+    change: Callable[[], Awaitable[Mapping[str, Any]]],
     status_code: int = 200,
 ) -> Response:
     """Run a change of a playlist's items once per Idempotency-Key; the ETag is the snapshot."""
 
-    def respond(result: schemas.Snapshot) -> Response:
-        return _json(result, status_code, {"ETag": f'"{result.snapshot_id}"'})
+    def respond(result: Mapping[str, Any]) -> Response:
+        return _json(result, status_code, {"ETag": f'"{result["snapshot_id"]}"'})
 
     return await run_idempotent(
-        idempotency, key, session.user_id, request, _bytes(body), change, respond
+        idempotency, key, session.user_id, request, _bytes(body, key), change, respond
     )
 
 
@@ -84,13 +84,11 @@ def _idempotent_responses(success: int, *errors: type[DomainError]) -> Responses
 
 
 def _json(
-    model: BaseModel, status_code: int = 200, headers: dict[str, str] | None = None
+    answer: object, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
+    """The answer, plain data in its schema's shape (the route's `response_model`), as JSON."""
     return Response(
-        model.model_dump_json(),
-        status_code=status_code,
-        media_type="application/json",
-        headers=headers,
+        dump(answer), status_code=status_code, media_type="application/json", headers=headers
     )
 
 
@@ -107,7 +105,9 @@ async def list_playlists(
 ) -> Response:
     pager = pager_for(request, page, NEWEST_FIRST)
     result = await service.list_own(session.user_id, pager)
-    return _json(result, headers={"Cache-Control": PRIVATE})
+    keys = [(playlist["created_at"], playlist["id"]) for playlist in result.playlists]
+    answer = {"items": result.playlists, **pager.page_fields(result.page, keys=keys)}
+    return _json(answer, headers={"Cache-Control": PRIVATE})
 
 
 @router.post(
@@ -127,15 +127,15 @@ async def create_playlist(
     idempotency: Idempotency,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
-    def respond(playlist: schemas.Playlist) -> Response:
-        return _json(playlist, 201, {"Location": f"/playlists/{playlist.id}"})
+    def respond(playlist: PlaylistView) -> Response:
+        return _json(playlist, 201, {"Location": f"/playlists/{playlist['id']}"})
 
     return await run_idempotent(
         idempotency,
         idempotency_key,
         session.user_id,
         request,
-        _bytes(body),
+        _bytes(body, idempotency_key),
         lambda: service.create(session.user_id, body),
         respond,
     )
@@ -153,7 +153,7 @@ async def get_playlist(
     playlist_id: uuid.UUID, session: Reader, service: PlaylistServiceDep
 ) -> Response:
     playlist = await service.get(session.user_id, playlist_id)
-    headers = {"ETag": f'"{playlist.snapshot_id}"', "Cache-Control": PRIVATE}
+    headers = {"ETag": f'"{playlist["snapshot_id"]}"', "Cache-Control": PRIVATE}
     return _json(playlist, headers=headers)
 
 
@@ -172,8 +172,17 @@ async def list_playlist_songs(
     service: PlaylistServiceDep,
     page: PositionPageDep,
 ) -> Response:
-    result = await service.items(session.user_id, playlist_id, page, request.url.path)
-    return _json(result, headers={"Cache-Control": PRIVATE})
+    found = await service.items(session.user_id, playlist_id, page.offset, page.limit)
+    following, preceding = offset_links(request.url.path, found.offset, found.limit, found.total)
+    answer = {
+        "items": found.items,
+        "total": found.total,
+        "limit": found.limit,
+        "offset": found.offset,
+        "next": following,
+        "previous": preceding,
+    }
+    return _json(answer, headers={"Cache-Control": PRIVATE})
 
 
 @router.post(
@@ -284,7 +293,7 @@ async def update_playlist(
     if_match: IfMatch = None,
 ) -> Response:
     playlist = await service.update(session.user_id, playlist_id, body, if_match)
-    return _json(playlist, headers={"ETag": f'"{playlist.snapshot_id}"'})
+    return _json(playlist, headers={"ETag": f'"{playlist["snapshot_id"]}"'})
 
 
 @router.delete(
@@ -301,5 +310,6 @@ async def delete_playlist(
     await service.delete(session.user_id, playlist_id, if_match)
 
 
-def _bytes(body: BaseModel) -> bytes:
-    return body.model_dump_json().encode()
+def _bytes(body: BaseModel, idempotency_key: str | None) -> bytes:
+    """The body as the idempotency fingerprint takes it (only needed with a key)."""
+    return body.model_dump_json().encode() if idempotency_key is not None else b""

@@ -1,0 +1,89 @@
+"""Playlist answers as plain data: dicts in the field order of the response schemas, dumped
+with orjson. The routes still declare the schemas (`schemas.py`), which the spec is made of;
+`tests/playlists/test_answer_bytes.py` checks that these bytes are what the schemas make.
+
+orjson writes aware UTC datetimes, dates and `uuid.UUID` as Pydantic does (with `OPT_UTC_Z`).
+asyncpg's UUIDs are a subclass that orjson does not take natively, hence `_default`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, TypedDict
+
+import orjson
+
+
+class OwnerView(TypedDict):
+    id: uuid.UUID
+    username: str
+
+
+class PlaylistView(TypedDict):
+    id: uuid.UUID
+    name: str
+    description: str
+    public: bool
+    owner: OwnerView
+    snapshot_id: str
+    total_songs: int
+    duration_ms: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class RefView(TypedDict):
+    id: uuid.UUID
+    title: str
+
+
+class ArtistRefView(TypedDict):
+    id: uuid.UUID
+    name: str
+
+
+class SongView(TypedDict):
+    id: uuid.UUID
+    title: str
+    duration_ms: int
+    track_number: int
+    disc_number: int
+    explicit: bool
+    isrc: str | None
+    album: RefView
+    artists: list[ArtistRefView]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ItemView(TypedDict):
+    position: int
+    added_at: datetime
+    song: SongView
+
+
+def playlist_view(row: Any) -> PlaylistView:
+    """A playlist from a row of `reads.playlist_columns`, in that order."""
+    return {
+        "id": row[0],
+        "name": row[1],
+        "description": row[2],
+        "public": row[3],
+        "owner": {"id": row[4], "username": row[5]},
+        "snapshot_id": row[6],
+        "total_songs": row[7],
+        "duration_ms": int(row[8]),
+        "created_at": row[9],
+        "updated_at": row[10],
+    }
+
+
+def _default(value: object) -> str:
+    if isinstance(value, uuid.UUID):  # asyncpg's own UUID class
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not part of an answer")
+
+
+def dump(answer: object) -> bytes:
+    return orjson.dumps(answer, default=_default, option=orjson.OPT_UTC_Z)
