@@ -51,7 +51,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 import orjson
 
 from spotify_api.core.paging import CursorCodec, Position
