@@ -1,7 +1,7 @@
 """Load benchmark of the catalog's public reads, each against a bare FastAPI endpoint, and of
 playlist changes and pages on a playlist of 10 items and one of 10,000; and, for issue 12, the
 same requests on today's code (--today REV, default d5376b5: that commit's `spotify-api serve`
-from a temporary git worktree), on the floor (bench/floor_app.py: one query each) and on the
+from a temporary git worktree), on the floor (bench/floor/: one query each) and on the
 sync Flask peer (bench/flask_peer.py), as ratios measured in one run.
 
     .venv/bin/python bench/catalog.py --songs 1000000 \\

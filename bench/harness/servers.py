@@ -1,5 +1,5 @@
 """The servers under load: the service (`spotify-api serve`) and today's code (the same from
-another tree), the bare app, the floor (bench/floor_app.py) and the sync Flask peer
+another tree), the bare app, the floor (bench/floor/) and the sync Flask peer
 (bench/flask_peer.py), each started in a session of its own, waited for, measured in CPU time
 through /proc, and stopped."""
 
@@ -217,9 +217,10 @@ def start_bare(
 def start_floor(
     processes: Processes, workers: int, env: Mapping[str, str], user_id: str | None
 ) -> Server:
-    """bench/floor_app.py under uvicorn (its `/me` is `user_id`), once it answers /health."""
+    """bench/floor/ (`bench.floor:app`) under uvicorn (its `/me` is `user_id`), once it answers
+    /health."""
     env = {**env, "BENCH_FLOOR_USER_ID": user_id or ""}
-    return _start_uvicorn(processes, "floor", "bench.floor_app:app", "/health", workers, env)
+    return _start_uvicorn(processes, "floor", "bench.floor:app", "/health", workers, env)
 
 
 def start_flask(processes: Processes, env: Mapping[str, str], log_dir: Path) -> Server:

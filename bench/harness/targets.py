@@ -130,7 +130,7 @@ def references(
             *header,
             *(_row(scenario, runs[scenario.key], connections) for scenario in shown),
             "",
-            "The floor (`bench/floor_app.py`): a bare ASGI app on asyncpg and orjson, one "
+            "The floor (`bench/floor/`): a bare ASGI app on asyncpg and orjson, one "
             "prepared query a read, a lock and one statement a change, no authentication; the "
             "Flask peer (`bench/flask_peer.py`): Flask-SQLAlchemy with lazy relationships under "
             "one sync gunicorn worker. Both serve the service's bodies from the same rows "
