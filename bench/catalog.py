@@ -1,7 +1,8 @@
 """Load benchmark of the catalog's public reads, each against a bare FastAPI endpoint, and of
 playlist changes and pages on a playlist of 10 items and one of 10,000; and, for issue 12, the
-same requests on the floor (bench/floor_app.py: one query each) and on the sync Flask peer
-(bench/flask_peer.py), as ratios measured in one run.
+same requests on today's code (--today REV, default d5376b5: that commit's `spotify-api serve`
+from a temporary git worktree), on the floor (bench/floor/: one query each) and on the
+sync Flask peer (bench/flask_peer.py), as ratios measured in one run.
 
     .venv/bin/python bench/catalog.py --songs 1000000 \\
         --database-url postgresql://postgres@127.0.0.1:5432/bench_catalog \\
@@ -13,8 +14,8 @@ the baseline (bench/bare_app.py) and the floor with the same uvicorn settings an
 under gunicorn, registers a benchmark user with three playlists, checks that every reference
 answers what the service answers, then drives each case with wrk over loopback for a fixed time
 and prints Markdown tables, also written to bench/results-DATE.md (and the figures to
-results-DATE.json). Everything it starts is stopped when it ends, on Ctrl-C and on errors; the
-benchmark user is deleted. See bench/README.md.
+results-DATE.json). Everything it starts is stopped when it ends, on Ctrl-C and on errors, and
+today's worktree removed; the benchmark user is deleted. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from types import FrameType
 from urllib.parse import urlsplit
 
 import redis
-from harness import baseline, bodies, playlist_changes, playlists
+from harness import baseline, bodies, playlist_changes, playlists, today
 from harness.catalog_reads import (
     DEEP_PAGES,
     PAGE_LIMIT,
@@ -46,7 +47,7 @@ from harness.catalog_reads import (
     song_bytes,
     very_deep_items,
 )
-from harness.common import BENCH_DIR, GROUPS, LOOPBACK_NAMES, BenchError, Options
+from harness.common import BENCH_DIR, GROUPS, LOOPBACK_NAMES, ROOT, BenchError, Options
 from harness.database import (
     CATALOG_TABLES,
     DATABASE_NAME,
@@ -99,20 +100,37 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
         help=f"the parts to run, comma-separated, of {', '.join(GROUPS)} (default: all)",
     )
     parser.add_argument(
+        "--today",
+        default=today.DEFAULT_REV,
+        help="the git revision of today's code, served beside the service for the ×3 and ×4 "
+        f"targets, or 'none' for --baseline (default: {today.DEFAULT_REV}, the commit before "
+        "issue 12's work)",
+    )
+    parser.add_argument(
         "--baseline",
-        default=str(baseline.DEFAULT_BASELINE),
-        help="the results-….json of today's service, for the ×3 and ×4 targets, or 'none' "
+        default=None,
+        help="with --today none: the results-….json of today's service, or 'none' "
         f"(default: {baseline.DEFAULT_BASELINE.relative_to(BENCH_DIR.parent)})",
     )
     args = parser.parse_args(argv)
     only = frozenset(part.strip() for part in args.only.split(",") if part.strip())
     if not only or only - set(GROUPS):
         parser.error(f"--only takes some of {', '.join(GROUPS)}")
-    baseline_path = None if args.baseline == "none" else Path(args.baseline)
-    if baseline_path is not None and not baseline_path.exists():
-        if args.baseline != str(baseline.DEFAULT_BASELINE):
+    today_commit, baseline_path = None, None
+    if args.today != "none":
+        if args.baseline is not None:
+            parser.error("--baseline is what --today none falls back on: give one of them")
+        revision = today.resolve(args.today)
+        if revision is None:
+            parser.error(f"--today {args.today}: no such commit here (or --today none)")
+        today_commit = revision.commit
+    elif args.baseline is None:  # the committed one, if it is there; else report without
+        exists = baseline.DEFAULT_BASELINE.exists()
+        baseline_path = baseline.DEFAULT_BASELINE if exists else None
+    elif args.baseline != "none":
+        baseline_path = Path(args.baseline)
+        if not baseline_path.exists():
             parser.error(f"--baseline {baseline_path}: no such file")
-        baseline_path = None  # the default one is not there yet: report without it
     for name in ("songs", "duration", "connections", "threads", "workers"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1")
@@ -147,6 +165,7 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
         reuse=args.reuse,
         output_dir=args.output_dir,
         only=only,
+        today=today_commit,
         baseline=baseline_path,
     )
 
@@ -154,11 +173,14 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
 def _plan(
     options: Options, catalog: Catalog | None, lists: playlists.Playlists | None, song_size: int
 ) -> list[Scenario]:
-    """The cases of the parts --only selects, with the bare cases they are compared with."""
+    """The cases of the parts --only selects, with the bare cases they are compared with (and
+    today's twins of the service's cases, with --today)."""
     full = scenarios(catalog) if catalog is not None else [bare_song(song_size)]
     if lists is not None:
         full += playlists.token_reads(lists) + playlists.reads(lists)
         full += playlist_changes.scenarios(lists, options.database)
+    if options.today is not None:
+        full += today.scenarios(full)
     plan = [scenario for scenario in full if scenario.group in options.only]
     needed = {scenario.baseline for scenario in plan} - {scenario.key for scenario in plan}
     plan = [scenario for scenario in full if scenario.key in needed] + plan
@@ -170,11 +192,16 @@ def _plan(
     return ordered
 
 
-def benchmark(options: Options, log_dir: Path, processes: Processes) -> tuple[str, str]:
+def benchmark(
+    options: Options, log_dir: Path, processes: Processes, trees: today.Worktrees
+) -> tuple[str, str]:
     """The report, and the figures as JSON."""
     wrk = Wrk(options, log_dir)
     env = {
         **os.environ,
+        # Every command and server imports this tree's code (the venv's editable install may
+        # point at another checkout); today's server replaces it with its own tree's.
+        "PYTHONPATH": str(ROOT / "src"),
         "DATABASE_URL": dsn(options.database),
         "REDIS_URL": options.redis_url,
         "LOG_LEVEL": "WARNING",
@@ -185,7 +212,15 @@ def benchmark(options: Options, log_dir: Path, processes: Processes) -> tuple[st
         metrics_dir = log_dir / "metrics"
         metrics_dir.mkdir()
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-    today = baseline.load(options.baseline) if options.baseline is not None else None
+    # Today's cases are catalog and playlist cases: only those parts need its tree.
+    wants_today = options.today is not None and bool(options.only & {"catalog", "playlists"})
+    revision = today.resolve(options.today) if wants_today and options.today else None
+    today_tree = None
+    if revision is not None:
+        today_tree = trees.add(revision)
+        today.check_schema(today_tree)
+        print(f"today's code: {revision.short} {revision.subject}, in {today_tree}")
+    figures = baseline.load(options.baseline) if options.baseline is not None else None
 
     load_start = os.getloadavg()[0]
     cache_redis = redis.Redis.from_url(options.redis_url, socket_timeout=10)
@@ -227,6 +262,10 @@ def benchmark(options: Options, log_dir: Path, processes: Processes) -> tuple[st
             plan = _plan(options, catalog, lists, song_size)
             if any(scenario.server == "flask" for scenario in plan):
                 servers["flask"] = start_flask(processes, env, log_dir)
+            if today_tree is not None and any(scenario.server == "today" for scenario in plan):
+                servers["today"] = start_service(
+                    processes, options.workers, env, log_dir, name="today", src=today_tree / "src"
+                )
             bodies.check_reads(plan, servers, ids)
             if lists is not None:
                 bodies.check_changes(plan, servers, lists, options.database)
@@ -257,6 +296,7 @@ def benchmark(options: Options, log_dir: Path, processes: Processes) -> tuple[st
                 f"{cache_redis.info('server')['redis_version']}, wrk {wrk.version()}"
             ),
             commit=git_commit(),
+            today=revision.note if revision is not None else None,
             machine=machine(),
             very_deep=catalog.very_deep if catalog else very_deep_items(options.songs),
             load=(load_start, load_before, load_after),
@@ -265,7 +305,7 @@ def benchmark(options: Options, log_dir: Path, processes: Processes) -> tuple[st
             f"{date.today().isoformat()}, commit {context.commit}, {options.songs:,} songs, "
             f"{options.duration} s runs, load average {load_before:.2f} → {load_after:.2f}"
         )
-        return report(context, plan, runs, today), baseline.dumps(note, plan, runs)
+        return report(context, plan, runs, figures), baseline.dumps(note, plan, runs)
     finally:
         cache_redis.close()
 
@@ -280,8 +320,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_dir = Path(tempfile.mkdtemp(prefix="bench-catalog-"))
     print(f"logs in {log_dir}")
     processes = Processes(log_dir)
+    trees = today.Worktrees()
     try:
-        table, figures = benchmark(options, log_dir, processes)
+        table, figures = benchmark(options, log_dir, processes, trees)
     except BenchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -291,6 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip this
         processes.stop_all()
+        trees.remove_all()  # after the servers that ran from them
         signal.signal(signal.SIGINT, signal.default_int_handler)
     output = options.output_dir / f"results-{date.today().isoformat()}.md"
     output.write_text(table)

@@ -38,7 +38,10 @@ class Options:
     reuse: bool
     output_dir: Path
     only: frozenset[str] = frozenset(GROUPS)
-    baseline: Path | None = None  # the results (JSON) of "today", for the ×3 and ×4 targets
+    # Today's code, served beside the service (today.py), for the ×3 and ×4 targets; or, with
+    # none, the results (JSON) of a run of it (baseline.py).
+    today: str | None = None
+    baseline: Path | None = None
 
 
 def http_client(base_url: str = "") -> httpx.Client:

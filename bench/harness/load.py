@@ -30,9 +30,11 @@ WRK_ERRORS = ("status_errors", "connect_errors", "read_errors", "write_errors", 
 _CACHE_METRIC = re.compile(r'^catalog_cache_total\{result="(\w+)"\} (\S+)$', re.MULTILINE)
 
 Mode = Literal["fixed", "ids", "fresh", "pair", "alternate"]
-# The servers a case may run on: the service, the bare endpoint at two body sizes, the floor
-# (bench/floor_app.py) and the sync peer (bench/flask_peer.py).
-ServerName = Literal["service", "bare-song", "bare-page", "floor", "flask"]
+# The servers a case may run on: the service, today's code (today.py), the bare endpoint at two
+# body sizes, the floor (bench/floor/) and the sync peer (bench/flask_peer.py).
+ServerName = Literal["service", "today", "bare-song", "bare-page", "floor", "flask"]
+# The servers of the app itself: their catalog cache is bumped before a run and counted.
+APP_SERVERS = ("service", "today")
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +190,7 @@ class Bench:
     def measure(self, scenario: Scenario) -> Run:
         server = self.servers[scenario.server]
         base = server.url
-        on_service = scenario.server == "service"
+        on_service = scenario.server in APP_SERVERS
         print(f"({scenario.key}) {scenario.label} …", end=" ", flush=True)
         with http_client(base) as client:
             if on_service:

@@ -46,6 +46,7 @@ class Context:
     # The 1-minute load average when the benchmark started (before seeding and exploring),
     # before the runs and after them.
     load: tuple[float, float, float]
+    today: str | None = None  # today's code served beside the service (`--today`), if it was
 
 
 def report(
@@ -78,8 +79,8 @@ def report(
         lines += _catalog(context, by_key, runs)
     if any(key in runs for key in PLAYLIST_ORDER):
         lines += _playlists(context, by_key, runs)
-    lines += references(context.connections, plan, runs)
-    lines += targets(plan, runs, baseline)
+    lines += references(context.connections, plan, runs, context.today)
+    lines += targets(plan, runs, baseline, context.today)
     return "\n".join(lines) + "\n"
 
 

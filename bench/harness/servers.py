@@ -1,10 +1,12 @@
-"""The servers under load: the service (`spotify-api serve`), the bare app, the floor
-(bench/floor_app.py) and the sync Flask peer (bench/flask_peer.py), each started in a session of
-its own, waited for, measured in CPU time through /proc, and stopped."""
+"""The servers under load: the service (`spotify-api serve`) and today's code (the same from
+another tree), the bare app, the floor (bench/floor/) and the sync Flask peer
+(bench/flask_peer.py), each started in a session of its own, waited for, measured in CPU time
+through /proc, and stopped."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -18,7 +20,7 @@ from typing import IO
 
 import httpx
 
-from harness.common import CLI, LOOPBACK, ROOT, BenchError, http_client
+from harness.common import LOOPBACK, ROOT, BenchError, http_client
 
 START_TIMEOUT = 60.0  # for a server to answer
 STOP_TIMEOUT = 10.0  # for a server to exit after SIGTERM, before SIGKILL
@@ -132,28 +134,39 @@ def wait_until_up(
     raise BenchError(f"{name} did not answer {url} within {timeout:.0f} s: see {log}")
 
 
+# `spotify-api serve` as the entry point runs it, saying first where `spotify_api` came from:
+# today's code is the same command with another PYTHONPATH, and the run checks which it got.
+LAUNCH = (
+    "import sys, spotify_api; print('spotify_api from', spotify_api.__file__, flush=True); "
+    "from spotify_api.cli import main; sys.exit(main())"
+)
+_IMPORTED = re.compile(r"^spotify_api from (.+)$", re.MULTILINE)
+
+
 def start_service(
-    processes: Processes, workers: int, env: Mapping[str, str], log_dir: Path
+    processes: Processes,
+    workers: int,
+    env: Mapping[str, str],
+    log_dir: Path,
+    *,
+    name: str = "service",
+    src: Path = ROOT / "src",
 ) -> Server:
-    """`spotify-api serve` on a free port, once it answers /health; its log is "service"."""
+    """`spotify-api serve` of the code in `src` (PYTHONPATH, nothing else on it) on a free
+    port, once it answers /health and has said that it imported `spotify_api` from `src`."""
     url = f"http://{LOOPBACK}:{free_port()}"
-    service = processes.start(
-        "service",
-        [
-            str(CLI),
-            "serve",
-            "--host",
-            LOOPBACK,
-            "--port",
-            url.rsplit(":", 1)[1],
-            "--workers",
-            str(workers),
-        ],
-        env,
-        cwd=log_dir,  # no stray .env file
-    )
-    log = processes.log_of("service")
-    wait_until_up(service, url + "/health", "the service", log, START_TIMEOUT)
+    argv = [sys.executable, "-c", LAUNCH, "serve", "--host", LOOPBACK, "--port",
+            url.rsplit(":", 1)[1], "--workers", str(workers)]  # fmt: skip
+    env = {**env, "PYTHONPATH": str(src)}
+    service = processes.start(name, argv, env, cwd=log_dir)  # cwd: no stray .env file
+    log = processes.log_of(name)
+    wait_until_up(service, url + "/health", name, log, START_TIMEOUT)
+    imported = _IMPORTED.search(log.read_text(errors="replace"))
+    package = (src / "spotify_api").resolve()
+    if imported is None or Path(imported.group(1)).resolve().parent != package:
+        found = imported.group(1) if imported else "nowhere it said"
+        raise BenchError(f"{name} imported spotify_api from {found}, not from {package}")
+    print(f"{name}: spotify_api from {package}")
     return Server(url, service.pid)
 
 
@@ -204,9 +217,10 @@ def start_bare(
 def start_floor(
     processes: Processes, workers: int, env: Mapping[str, str], user_id: str | None
 ) -> Server:
-    """bench/floor_app.py under uvicorn (its `/me` is `user_id`), once it answers /health."""
+    """bench/floor/ (`bench.floor:app`) under uvicorn (its `/me` is `user_id`), once it answers
+    /health."""
     env = {**env, "BENCH_FLOOR_USER_ID": user_id or ""}
-    return _start_uvicorn(processes, "floor", "bench.floor_app:app", "/health", workers, env)
+    return _start_uvicorn(processes, "floor", "bench.floor:app", "/health", workers, env)
 
 
 def start_flask(processes: Processes, env: Mapping[str, str], log_dir: Path) -> Server:

@@ -1,8 +1,11 @@
 """The report's part for issue 12: the references' own runs (the floor, the sync Flask peer),
 the reads that need only a token, and each target as a ratio, met or missed.
 
-The targets, each a ratio of req/s measured in one run (or, for "today", against the baseline
-file, see baseline.py):
+The targets, each a ratio of req/s measured in one run: "today" is today's code served beside
+the service (today.py), each of its cases right after the service's; or, with `--today none`,
+the figures of a baseline file (baseline.py). The CPU time a request is compared beside it, and
+judged by the same bound (the other's CPU/req over the service's), since a busy machine
+disturbs it far less:
 
 - uncached single song, album, artist: at least 30% of the floor's; the song at least 4× the
   sync Flask peer's;
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from harness.baseline import Baseline, Figures
 from harness.formatting import cpu, ms, times, verdict
 from harness.load import Run, Scenario
+from harness.today import SUFFIX
 
 __all__ = ["Baseline", "references", "targets"]
 
@@ -39,8 +43,8 @@ class Target:
     what: str
     key: str  # the service's case
     against: str  # the reference case, or the baseline's case of the same key
-    bound: float  # the least ratio of req/s that meets it
-    today: bool = False  # against the baseline file rather than a case of this run
+    bound: float | None  # the least ratio of req/s that meets it; None: shown for interest
+    today: bool = False  # against today's code: its twin in this run (key + "T"), or a baseline
 
 
 TARGETS = (
@@ -52,6 +56,7 @@ TARGETS = (
         f"playlist page of 100 ≥ {PAGE_FLOOR_SHARE:.0%} of the floor", "i1", "i1F", PAGE_FLOOR_SHARE
     ),
     Target(f"uncached first page of 20 ≥ {LIST_TIMES:g}× today", "d1", "d1", LIST_TIMES, True),
+    Target("uncached song against today (no target)", "c", "c", None, True),
     Target(f"`GET /me` ≥ {TOKEN_SHARE:.0%} of the bare endpoint", "t1", "f1", TOKEN_SHARE),
     *(
         Target(
@@ -77,13 +82,46 @@ def _row(scenario: Scenario, run: Run, connections: int) -> str:
     )
 
 
-def references(connections: int, plan: Sequence[Scenario], runs: Mapping[str, Run]) -> list[str]:
-    """The floor's and the peer's runs, and the token-only reads, as tables."""
+def _today_table(plan: Sequence[Scenario], runs: Mapping[str, Run], today: str | None) -> list[str]:
+    """Today's runs, each beside the service's run it mirrors."""
+    shown = [s for s in plan if s.server == "today" and s.key in runs and s.twin in runs]
+    if not shown:
+        return []
+    lines = [
+        f"#### Today's code beside the service: {today}",
+        "",
+        "| | Request | req/s | p50 | p99 | CPU/req | Errors | the service's req/s | its "
+        "CPU/req | req/s ratio | CPU/req ratio |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for scenario in shown:
+        run, service = runs[scenario.key], runs[scenario.twin or ""]
+        errors = f"{run.errors:,}" + (f" ({run.failed_statuses})" if run.failed_statuses else "")
+        lines.append(
+            f"| {scenario.key} | {scenario.label} | {run.rps:,.0f} | {ms(run.p50_ms)} "
+            f"| {ms(run.p99_ms)} | {cpu(run)} | {errors} | {service.rps:,.0f} | {cpu(service)} "
+            f"| {times(service.rps / run.rps)} | {_cpu_ratio(service, run)} |"
+        )
+    lines += [
+        "",
+        "Today's code: `spotify-api serve` of that commit, checked out as a worktree and run "
+        "from the same virtualenv on the same database, Redis and key, each case right after "
+        "the service's (its bodies and changes compared with the service's before the runs). "
+        "*Ratios*: the service's over today's (for CPU/req less is better).",
+        "",
+    ]
+    return lines
+
+
+def references(
+    connections: int, plan: Sequence[Scenario], runs: Mapping[str, Run], today: str | None = None
+) -> list[str]:
+    """Today's runs, the floor's and the peer's, and the token-only reads, as tables."""
     header = [
         "| | Request | req/s | p50 | p99 | CPU/req | Connections | Errors |",
         "|---|---|--:|--:|--:|--:|--:|--:|",
     ]
-    lines: list[str] = []
+    lines: list[str] = _today_table(plan, runs, today)
     shown = [s for s in plan if s.server in REFERENCE_SERVERS and s.key in runs]
     if shown:
         lines += [
@@ -92,7 +130,7 @@ def references(connections: int, plan: Sequence[Scenario], runs: Mapping[str, Ru
             *header,
             *(_row(scenario, runs[scenario.key], connections) for scenario in shown),
             "",
-            "The floor (`bench/floor_app.py`): a bare ASGI app on asyncpg and orjson, one "
+            "The floor (`bench/floor/`): a bare ASGI app on asyncpg and orjson, one "
             "prepared query a read, a lock and one statement a change, no authentication; the "
             "Flask peer (`bench/flask_peer.py`): Flask-SQLAlchemy with lazy relationships under "
             "one sync gunicorn worker. Both serve the service's bodies from the same rows "
@@ -109,49 +147,75 @@ def references(connections: int, plan: Sequence[Scenario], runs: Mapping[str, Ru
     return lines
 
 
-def _ratio(run: Run, other: Run | Figures) -> tuple[float, str]:
-    cpu_ratio = times(run.cpu_us / other.cpu_us) if run.cpu_us and other.cpu_us else "?"
-    return run.rps / other.rps, cpu_ratio
+def _cpu_ratio(run: Run, other: Run | Figures) -> str:
+    return times(run.cpu_us / other.cpu_us) if run.cpu_us and other.cpu_us else "?"
+
+
+def _figures(cpu_us: float | None) -> str:
+    return f"{cpu_us:,.0f} µs" if cpu_us is not None else "?"
+
+
+def _judged(met: bool | None) -> str:
+    return "–" if met is None else verdict(met).strip(" —")
+
+
+def _against(
+    target: Target, runs: Mapping[str, Run], baseline: Baseline | None
+) -> tuple[Run | Figures | None, str]:
+    """What a target's case is compared with, and how the table names it."""
+    if not target.today:
+        return runs.get(target.against), f"({target.against})"
+    beside = runs.get(target.against + SUFFIX)
+    if beside is not None:
+        return beside, f"today ({target.against}{SUFFIX})"
+    found = baseline.figures.get(target.against) if baseline else None
+    return found, f"today's ({target.against}) of the baseline"
 
 
 def targets(
-    plan: Sequence[Scenario], runs: Mapping[str, Run], baseline: Baseline | None
+    plan: Sequence[Scenario],
+    runs: Mapping[str, Run],
+    baseline: Baseline | None,
+    today: str | None = None,
 ) -> list[str]:
-    """Each target whose cases ran: the two figures, their ratio, met or missed."""
-    source = f"`{baseline.source}` ({baseline.note})" if baseline else "no baseline (`--baseline`)"
+    """Each target whose cases ran: the two figures, their ratios, met or missed by req/s and
+    by CPU/req."""
+    if today is not None:
+        source = f"today's code, {today}, served beside the service in this run"
+    elif baseline is not None:
+        source = f"`{baseline.source}` ({baseline.note})"
+    else:
+        source = "not measured (`--today none` and no `--baseline`)"
     lines = [
         "#### Issue 12 targets",
         "",
         f"*Today* is {source}.",
         "",
-        "| Target | Case | req/s | Against | its req/s | Ratio | CPU/req ratio | |",
-        "|---|---|--:|---|--:|--:|--:|---|",
+        "| Target | Case | req/s | CPU/req | Against | its req/s | its CPU/req | Ratio "
+        "| CPU/req ratio | by req/s | by CPU/req |",
+        "|---|---|--:|--:|---|--:|--:|--:|--:|---|---|",
     ]
     shown = 0
     for target in TARGETS:
         run = runs.get(target.key)
         if run is None:
             continue
-        other: Run | Figures | None
-        if target.today:
-            other = baseline.figures.get(target.against) if baseline else None
-            against = f"today's ({target.against})"
-        else:
-            other, against = runs.get(target.against), f"({target.against})"
-        if other is None:
-            lines.append(
-                f"| {target.what} | ({target.key}) | {run.rps:,.0f} | {against} | – | – | – "
-                "| not measured |"
-            )
-            shown += 1
-            continue
-        ratio, cpu_ratio = _ratio(run, other)
-        shown_ratio = f"{ratio:.0%}" if target.bound < 1 else times(ratio)
-        lines.append(
-            f"| {target.what} | ({target.key}) | {run.rps:,.0f} | {against} | {other.rps:,.0f} "
-            f"| {shown_ratio} | {cpu_ratio} | {verdict(ratio >= target.bound).strip(' —')} |"
-        )
+        other, against = _against(target, runs, baseline)
+        head = f"| {target.what} | ({target.key}) | {run.rps:,.0f} | {cpu(run)} | {against}"
         shown += 1
+        if other is None:
+            lines.append(f"{head} | – | – | – | – | not measured | |")
+            continue
+        ratio = run.rps / other.rps
+        by_cpu = other.cpu_us / run.cpu_us if run.cpu_us and other.cpu_us else None
+        bound = target.bound
+        shown_ratio = f"{ratio:.0%}" if bound is not None and bound < 1 else times(ratio)
+        met = None if bound is None else ratio >= bound
+        met_cpu = None if bound is None or by_cpu is None else by_cpu >= bound
+        lines.append(
+            f"{head} | {other.rps:,.0f} | {_figures(other.cpu_us)} | {shown_ratio} "
+            f"| {_cpu_ratio(run, other)} | {_judged(met)} | {_judged(met_cpu)} |"
+        )
     writers = runs.get("w")
     if writers is not None:
         refused = writers.statuses.get(503, 0)
@@ -170,7 +234,9 @@ def targets(
         "",
         "*Ratio* is the service's req/s over the other's: a share for the targets below 1, a "
         "multiple for the others; *CPU/req ratio* is the service's CPU time a request over "
-        "the other's (less is better), which a busy machine disturbs less than req/s.",
+        "the other's (less is better), which a busy machine disturbs less than req/s. *by "
+        "CPU/req* judges the same bound by the CPU time: the other's CPU/req over the "
+        "service's (×3 today: a third of today's CPU time a request).",
         "",
     ]
     return lines if shown or writers is not None else []
