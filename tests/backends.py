@@ -4,7 +4,7 @@ its database. Real sockets and real servers: nothing here mocks PostgreSQL or Re
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
@@ -72,29 +72,29 @@ async def slow_link(port: int, delay: float) -> AsyncIterator[int]:
 
 
 @contextmanager
-def counting(app: FastAPI) -> Iterator[list[str]]:
-    """The SQL statements the app executes meanwhile: through its engine, and on PostgreSQL
-    through the read pool too (`core.reads.PostgresReads`, which goes to asyncpg directly)."""
-    statements: list[str] = []
+def after_statements(app: FastAPI, observe: Callable[[str], None]) -> Iterator[None]:
+    """Call `observe(sql)` after each statement the app executes meanwhile: through its engine,
+    and on PostgreSQL through the read pool too (`core.reads.PostgresReads`, which goes to
+    asyncpg directly)."""
 
-    def record(connection: Any, cursor: Any, statement: str, *args: Any, **kwargs: Any) -> None:
-        statements.append(statement)
+    def after(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
+        observe(statement)
 
     engine = app.state.engine.sync_engine
     reads = app.state.reads
-    direct = isinstance(reads, PostgresReads)
-    if direct:
-        fetch = reads.fetch
-
-        async def counted(statement: Any, params: Any) -> Any:
-            statements.append(str(statement))
-            return await fetch(statement, params)
-
-        reads.fetch = counted
-    event.listen(engine, "before_cursor_execute", record)
+    observers = reads.observers if isinstance(reads, PostgresReads) else []
+    observers.append(observe)
+    event.listen(engine, "after_cursor_execute", after)
     try:
-        yield statements
+        yield
     finally:
-        event.remove(engine, "before_cursor_execute", record)
-        if direct:
-            del reads.fetch
+        event.remove(engine, "after_cursor_execute", after)
+        observers.remove(observe)
+
+
+@contextmanager
+def counting(app: FastAPI) -> Iterator[list[str]]:
+    """The SQL statements the app executes meanwhile (`after_statements`)."""
+    statements: list[str] = []
+    with after_statements(app, statements.append):
+        yield statements

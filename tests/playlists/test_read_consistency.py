@@ -19,11 +19,12 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import event, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from spotify_api.core.db import utc_now
 from spotify_api.playlists.models import Playlist, PlaylistItem
+from tests.backends import after_statements
 from tests.playlists.conftest import PlaylistFactory
 
 
@@ -64,7 +65,7 @@ def append_after_first_statement(
         except BaseException as error:  # reported by the test, not lost in the thread
             failures.append(error)
 
-    def after(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
+    def after(statement: str) -> None:
         statements.append(statement)
         if len(statements) == 1:
             # The app's event loop waits here, as a slow step between two statements would.
@@ -72,12 +73,8 @@ def append_after_first_statement(
             writer.start()
             writer.join()
 
-    engine = app.state.engine.sync_engine
-    event.listen(engine, "after_cursor_execute", after)
-    try:
+    with after_statements(app, after):
         yield statements
-    finally:
-        event.remove(engine, "after_cursor_execute", after)
     assert not failures, failures
 
 

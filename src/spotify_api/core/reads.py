@@ -17,11 +17,13 @@ runs again on a fresh connection. Past that, a database that cannot answer is a 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import asyncpg
 from sqlalchemy import ClauseElement, Executable
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -77,14 +79,47 @@ async def _decode_json(connection: asyncpg.Connection) -> None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A statement's SQL for asyncpg ($1, $2, …), and where each argument comes from: the
+    caller's parameters by name, or a value bound in the statement (a literal such as the 0 of
+    `coalesce(sum(…), 0)`)."""
+
+    statement: Executable
+    sql: str
+    names: tuple[str, ...]
+    bound: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, statement: Executable, dialect: Dialect) -> _Compiled:
+        if not isinstance(statement, ClauseElement):
+            raise TypeError(f"not a statement: {statement!r}")
+        compiled = statement.compile(dialect=dialect)
+        if not isinstance(compiled, SQLCompiler) or compiled.literal_execute_params:
+            raise TypeError(f"not a plain SQL statement: {statement!r}")
+        bound = {
+            name: bind.value
+            for name, bind in compiled.binds.items()
+            if not bind.required and bind.callable is None
+        }
+        return cls(statement, str(compiled), tuple(compiled.positiontup or ()), bound)
+
+    def arguments(self, params: Mapping[str, Any]) -> list[Any]:
+        bound = self.bound
+        return [params[name] if name in params else bound[name] for name in self.names]
+
+
 class PostgresReads:
     dialect = "postgresql"
 
     def __init__(self, settings: Settings, engine: AsyncEngine) -> None:
         self.settings = settings
         self.sql_dialect = engine.dialect
-        self._compiled: dict[int, tuple[Executable, str, tuple[str, ...]]] = {}
+        self._compiled: dict[int, _Compiled] = {}
         self._pool: asyncpg.Pool | None = None
+        #: Called with each statement's SQL once its rows are in (as SQLAlchemy's
+        #: `after_cursor_execute` is for the engine's statements).
+        self.observers: list[Callable[[str], None]] = []
 
     async def start(self) -> None:
         settings = self.settings
@@ -105,27 +140,21 @@ class PostgresReads:
             },
         )
 
-    def _sql(self, statement: Executable) -> tuple[str, tuple[str, ...]]:
-        """The statement's SQL for asyncpg ($1, $2, …) and the names of its parameters in
-        that order, compiled on first use. Statements are built once (module constants, or
-        one per shape of a list query), so this holds a bounded few; it keeps each statement,
-        so that its id cannot be reused by another."""
+    def _sql(self, statement: Executable) -> _Compiled:
+        """The statement compiled for asyncpg on first use. Statements are built once (module
+        constants, or one per shape of a list query), so this holds a bounded few; it keeps
+        each statement, so that its id cannot be reused by another."""
         found = self._compiled.get(id(statement))
-        if found is None or found[0] is not statement:
-            if not isinstance(statement, ClauseElement):
-                raise TypeError(f"not a statement: {statement!r}")
-            compiled = statement.compile(dialect=self.sql_dialect)
-            if not isinstance(compiled, SQLCompiler):
-                raise TypeError(f"not a SQL statement: {statement!r}")
-            found = (statement, str(compiled), tuple(compiled.positiontup or ()))
+        if found is None or found.statement is not statement:
+            found = _Compiled.of(statement, self.sql_dialect)
             self._compiled[id(statement)] = found
-        return found[1], found[2]
+        return found
 
     async def fetch(self, statement: Executable, params: Mapping[str, Any]) -> Rows:
         if self._pool is None:
             raise RuntimeError("PostgresReads.start() was not awaited")
-        sql, names = self._sql(statement)
-        args = [params[name] for name in names]
+        compiled = self._sql(statement)
+        sql, args = compiled.sql, compiled.arguments(params)
         timeout = self.settings.db_pool_timeout_seconds
         for attempt in (1, 2):
             try:
@@ -135,7 +164,9 @@ class PostgresReads:
                     except _DEAD_CONNECTION:
                         connection.terminate()  # never lent again
                         raise
-                    return rows
+                for observe in self.observers:
+                    observe(sql)
+                return rows
             except _DEAD_CONNECTION as error:
                 if attempt == 2:
                     raise self._unavailable() from error

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Security
+from fastapi import Depends, Header, Request, Security
 
 from spotify_api.auth.deps import get_auth_session
 from spotify_api.auth.scopes import PLAYLISTS_READ, PLAYLISTS_WRITE
@@ -13,8 +13,8 @@ from spotify_api.core.unit_of_work import UnitOfWorkDep
 from spotify_api.playlists.service import PlaylistService
 
 
-async def get_playlist_service(uow: UnitOfWorkDep) -> PlaylistService:
-    return PlaylistService(uow)
+async def get_playlist_service(request: Request, uow: UnitOfWorkDep) -> PlaylistService:
+    return PlaylistService(uow, request.app.state.reads)
 
 
 PlaylistServiceDep = Annotated[PlaylistService, Depends(get_playlist_service)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -26,9 +27,9 @@ from sqlalchemy import (
     true,
     type_coerce,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from spotify_api.core.paging import Pager, PageRows, SortKey
+from spotify_api.core.keyset import PageQuery, SortKey, Window, restrict, window
+from spotify_api.core.reads import ReadDatabase
 from spotify_api.playlists.tables import albums, artists, credits, items, playlists, songs, users
 from spotify_api.playlists.views import ItemView, PlaylistView, playlist_view
 
@@ -83,6 +84,9 @@ _VISIBLE = or_(playlists.c.public, playlists.c.owner_id == _USER)
 _OWN_COUNT = (
     select(func.count()).select_from(playlists).where(playlists.c.owner_id == _USER)
 ).scalar_subquery()
+
+
+_OWN_COUNT_ALONE = select(_OWN_COUNT)
 
 
 def _item_page(postgres: bool) -> Select[Any]:
@@ -163,21 +167,27 @@ class ItemPage:
 
 @dataclass(frozen=True, slots=True)
 class PlaylistPage:
-    playlists: list[PlaylistView]
-    page: PageRows
+    playlists: Window[PlaylistView]
+    total: int
+
+
+@cache
+def _own_page(postgres: bool, mode: str) -> Select[Any]:
+    statements = _POSTGRES if postgres else _SQLITE
+    return restrict(statements.own, NEWEST_FIRST, mode)
 
 
 class PlaylistReads:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-        postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
-        self.statements = _POSTGRES if postgres else _SQLITE
+    def __init__(self, read_database: ReadDatabase) -> None:
+        self.db = read_database
+        self.postgres = read_database.dialect == "postgresql"
+        self.statements = _POSTGRES if self.postgres else _SQLITE
 
     async def one(self, user_id: uuid.UUID, playlist_id: uuid.UUID) -> PlaylistView | None:
         """The playlist, if it is the caller's or public."""
         params = {"playlist": playlist_id, "user": user_id}
-        row = (await self.session.execute(self.statements.one, params)).first()
-        return None if row is None else playlist_view(row)
+        rows = await self.db.fetch(self.statements.one, params)
+        return playlist_view(rows[0]) if rows else None
 
     async def item_page(
         self, user_id: uuid.UUID, playlist_id: uuid.UUID, offset: int, limit: int
@@ -185,7 +195,7 @@ class PlaylistReads:
         """A page of the items in rank order, the first at position `offset`; None if the
         playlist is not there for the caller."""
         params = {"playlist": playlist_id, "user": user_id, "offset": offset, "limit": limit}
-        rows = (await self.session.execute(self.statements.item_page, params)).all()
+        rows = await self.db.fetch(self.statements.item_page, params)
         if not rows:
             return None
         page: list[ItemView] = []
@@ -237,16 +247,16 @@ class PlaylistReads:
                 artists_of_song.append({"id": artist_id, "name": artist_name})
         return ItemPage(page, rows[0][0], offset, limit)
 
-    async def own(self, user_id: uuid.UUID, pager: Pager) -> PlaylistPage:
+    async def own(self, user_id: uuid.UUID, page: PageQuery) -> PlaylistPage:
         """A page of the caller's playlists, newest first, and the size of the whole list
         (in the same statement, unless the page is empty)."""
-        position = pager.position()
-        query = pager.apply(self.statements.own, position)
-        rows = (await self.session.execute(query, {"user": user_id})).all()
-        found, offset, has_next, has_previous = pager.page_items(rows, position)
-        if found:
-            total = int(found[0][-1])
+        statement = _own_page(self.postgres, page.shape[1])
+        rows = await self.db.fetch(statement, {"user": user_id, **page.params()})
+        found = window(rows, page)
+        if found.rows:
+            total = int(found.rows[0][-1])
         else:
-            total = int(await self.session.scalar(select(_OWN_COUNT), {"user": user_id}) or 0)
-        views = [playlist_view(row) for row in found]
-        return PlaylistPage(views, PageRows(views, total, offset, has_next, has_previous))
+            counted = await self.db.fetch(_OWN_COUNT_ALONE, {"user": user_id})
+            total = int(counted[0][0] or 0)
+        views = [playlist_view(row) for row in found.rows]
+        return PlaylistPage(Window(views, found.offset, found.has_next, found.has_previous), total)

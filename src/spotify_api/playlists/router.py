@@ -23,9 +23,9 @@ from spotify_api.core.idempotency import (
 from spotify_api.core.paging import (
     InvalidCursor,
     PageRequest,
+    list_paging,
     offset_page_request,
     page_request,
-    pager_for,
 )
 from spotify_api.core.problems import ResponsesDoc, problem_responses
 from spotify_api.playlists import schemas
@@ -103,10 +103,11 @@ def _json(
 async def list_playlists(
     request: Request, session: Reader, service: PlaylistServiceDep, page: PageRequestDep
 ) -> Response:
-    pager = pager_for(request, page, NEWEST_FIRST)
-    result = await service.list_own(session.user_id, pager)
-    keys = [(playlist["created_at"], playlist["id"]) for playlist in result.playlists]
-    answer = {"items": result.playlists, **pager.page_fields(result.page, keys=keys)}
+    paging = list_paging(request, page, NEWEST_FIRST)
+    result = await service.list_own(session.user_id, paging.query())
+    found = result.playlists
+    keys = [(playlist["created_at"], playlist["id"]) for playlist in found.rows]
+    answer = {"items": found.rows, **paging.fields(found, keys, result.total)}
     return _json(answer, headers={"Cache-Control": PRIVATE})
 
 

@@ -14,7 +14,8 @@ from typing import Any, TypedDict
 
 from spotify_api.catalog.repository import CatalogRepository
 from spotify_api.core.errors import InvalidField
-from spotify_api.core.paging import Pager
+from spotify_api.core.keyset import PageQuery
+from spotify_api.core.reads import ReadDatabase
 from spotify_api.core.unit_of_work import UnitOfWork
 from spotify_api.playlists import schemas
 from spotify_api.playlists.errors import (
@@ -67,17 +68,17 @@ def _in_range(field: str, value: int, highest: int) -> None:
 
 
 class PlaylistService:
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, read_database: ReadDatabase) -> None:
         self.uow = uow
         self.db = uow.session
-        self.reads = PlaylistReads(self.db)
+        self.reads = PlaylistReads(read_database)
         self.playlists = PlaylistRepository(self.db)
         self.catalog = CatalogRepository(self.db)
 
     # -- reading
 
-    async def list_own(self, user_id: uuid.UUID, pager: Pager) -> PlaylistPage:
-        return await self.reads.own(user_id, pager)
+    async def list_own(self, user_id: uuid.UUID, page: PageQuery) -> PlaylistPage:
+        return await self.reads.own(user_id, page)
 
     async def get(self, user_id: uuid.UUID, playlist_id: uuid.UUID) -> PlaylistView:
         playlist = await self.reads.one(user_id, playlist_id)
