@@ -19,7 +19,7 @@ from pydantic import AnyUrl
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from spotify_api.catalog import schemas
+from spotify_api.catalog import reads, schemas
 from spotify_api.catalog.errors import (
     AlbumHasSongs,
     AlbumNotFound,
@@ -29,9 +29,10 @@ from spotify_api.catalog.errors import (
     SongNotFound,
 )
 from spotify_api.catalog.models import Album, Artist, Song
+from spotify_api.catalog.reads import Data
 from spotify_api.catalog.references import SongReferences
 from spotify_api.catalog.repository import CatalogRepository
-from spotify_api.catalog.service import CatalogService, artist_view
+from spotify_api.catalog.service import CatalogService
 from spotify_api.core.cache import ResponseCache
 from spotify_api.core.db import utc_now
 from spotify_api.core.errors import InvalidReference
@@ -56,7 +57,8 @@ class CurationService:
         self.db = db
         self.cache = cache
         self.repository = CatalogRepository(db)
-        self.catalog = CatalogService(db, read_database)
+        self.catalog = CatalogService(read_database)
+        self.read_database = read_database
         self.references = references
 
     async def _songs_leave(self, songs: Select[Any]) -> list[uuid.UUID]:
@@ -74,29 +76,33 @@ class CurationService:
 
     # -- artists
 
-    async def create_artist(self, body: schemas.ArtistCreate) -> schemas.Artist:
+    async def create_artist(self, body: schemas.ArtistCreate) -> Data:
         artist = Artist(name=body.name, genres=body.genres, image_url=_plain(body.image_url))
 
-        async def change() -> Artist:
+        async def change() -> None:
             await self.repository.add(artist)
-            return artist
 
-        return artist_view(await self._commit(change))
+        await self._commit(change)
+        return await self._artist(artist.id)
 
-    async def update_artist(
-        self, artist_id: uuid.UUID, body: schemas.ArtistUpdate
-    ) -> schemas.Artist:
+    async def update_artist(self, artist_id: uuid.UUID, body: schemas.ArtistUpdate) -> Data:
         artist = await self.repository.get_artist(artist_id)
         if artist is None:
             raise ArtistNotFound()
 
-        async def change() -> Artist:
+        async def change() -> None:
             for field, value in body.model_dump(exclude_unset=True).items():
                 setattr(artist, field, _plain(value))
             await self.db.flush()
-            return artist
 
-        return artist_view(await self._commit(change))
+        await self._commit(change)
+        return await self._artist(artist_id)
+
+    async def _artist(self, artist_id: uuid.UUID) -> Data:
+        artist = await reads.artist_alone(self.read_database, artist_id)
+        if artist is None:  # deleted by another request since this one committed
+            raise ArtistNotFound()
+        return artist
 
     async def delete_artist(self, artist_id: uuid.UUID, cascade: bool) -> None:
         if await self.repository.get_artist(artist_id) is None:
@@ -124,7 +130,7 @@ class CurationService:
         if await self.repository.get_artist(artist_id) is None:
             raise InvalidReference(field, "No artist with this id.")
 
-    async def create_album(self, body: schemas.AlbumCreate) -> schemas.Album:
+    async def create_album(self, body: schemas.AlbumCreate) -> Data:
         await self._require_artist(body.artist_id, "artist_id")
         values = {field: _plain(value) for field, value in body.model_dump().items()}
         album = Album(**values)
@@ -135,7 +141,7 @@ class CurationService:
         await self._commit(change)
         return await self._album(album.id)
 
-    async def update_album(self, album_id: uuid.UUID, body: schemas.AlbumUpdate) -> schemas.Album:
+    async def update_album(self, album_id: uuid.UUID, body: schemas.AlbumUpdate) -> Data:
         album = await self.repository.album_exists(album_id)
         if album is None:
             raise AlbumNotFound()
@@ -151,9 +157,11 @@ class CurationService:
         await self._commit(change)
         return await self._album(album_id)
 
-    async def _album(self, album_id: uuid.UUID) -> schemas.Album:
-        detail = await self.catalog.get_album(album_id)
-        return schemas.Album.model_validate({k: v for k, v in detail.items() if k != "songs"})
+    async def _album(self, album_id: uuid.UUID) -> Data:
+        album = await reads.album_alone(self.read_database, album_id)
+        if album is None:  # deleted by another request since this one committed
+            raise AlbumNotFound()
+        return album
 
     async def delete_album(self, album_id: uuid.UUID, cascade: bool) -> None:
         if await self.repository.album_exists(album_id) is None:
@@ -181,7 +189,7 @@ class CurationService:
         if missing:
             raise InvalidReference("artist_ids", f"No artist with the id {missing[0]}.")
 
-    async def create_song(self, body: schemas.SongCreate) -> schemas.Song:
+    async def create_song(self, body: schemas.SongCreate) -> Data:
         album = await self._require_album(body.album_id)
         artist_ids = body.artist_ids or [album.artist_id]
         await self._require_artists(artist_ids)
@@ -203,9 +211,9 @@ class CurationService:
             await self.repository.set_credits(song.id, artist_ids)
 
         await self._commit(change)
-        return schemas.Song.model_validate(await self.catalog.get_song(song.id))
+        return await self.catalog.get_song(song.id)
 
-    async def update_song(self, song_id: uuid.UUID, body: schemas.SongUpdate) -> schemas.Song:
+    async def update_song(self, song_id: uuid.UUID, body: schemas.SongUpdate) -> Data:
         song = await self.repository.get_song(song_id)
         if song is None:
             raise SongNotFound()
@@ -226,7 +234,7 @@ class CurationService:
 
         await self._commit(change)
         self.db.expunge(song)
-        return schemas.Song.model_validate(await self.catalog.get_song(song_id))
+        return await self.catalog.get_song(song_id)
 
     async def delete_song(self, song_id: uuid.UUID) -> None:
         if await self.repository.get_song(song_id) is None:

@@ -17,8 +17,8 @@ from spotify_api.core.db import DbSession
 from spotify_api.core.paging import PageRequest, page_request
 
 
-async def get_catalog_service(request: Request, db: DbSession) -> CatalogService:
-    return CatalogService(db, request.app.state.reads)
+async def get_catalog_service(request: Request) -> CatalogService:
+    return CatalogService(request.app.state.reads)
 
 
 async def get_curation_service(

@@ -93,6 +93,14 @@ ARTIST_WITH_ALBUMS = (
 )
 
 
+ARTIST = select(*ARTIST_COLUMNS).where(Artist.id == bindparam("artist_id"))
+ALBUM = (
+    select(*ALBUM_COLUMNS, AlbumArtist.id, AlbumArtist.name, SONG_COUNT)
+    .join(AlbumArtist, AlbumArtist.id == Album.artist_id)
+    .where(Album.id == bindparam("album_id"))
+)
+
+
 def fold_songs(rows: Rows, start: int = 0) -> list[Data]:
     """Songs from rows that hold a song's columns at `start`, one row per credit, a song's
     rows next to each other (rows without a song, from an outer join, are skipped)."""
@@ -171,3 +179,18 @@ async def artist(db: ReadDatabase, artist_id: uuid.UUID) -> Data | None:
     ref = (rows[0][0], rows[0][1])
     albums = [album_data(row, ref, int(row[-1]), width) for row in rows if row[width] is not None]
     return {**artist_data(rows[0]), "albums": albums}
+
+
+async def artist_alone(db: ReadDatabase, artist_id: uuid.UUID) -> Data | None:
+    """The artist without their albums (as a change of the artist answers)."""
+    rows = await db.fetch(ARTIST, {"artist_id": artist_id})
+    return artist_data(rows[0]) if rows else None
+
+
+async def album_alone(db: ReadDatabase, album_id: uuid.UUID) -> Data | None:
+    """The album without its songs (as a change of the album answers)."""
+    rows = await db.fetch(ALBUM, {"album_id": album_id})
+    if not rows:
+        return None
+    row = rows[0]
+    return album_data(row, (row[_ALBUM_WIDTH], row[_ALBUM_WIDTH + 1]), int(row[_ALBUM_WIDTH + 2]))

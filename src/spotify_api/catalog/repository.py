@@ -17,15 +17,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
 from spotify_api.core.db import dialect_of, take_sqlite_write_lock, utc_now
-
-SONG_LOADING = (
-    joinedload(Song.album).load_only(Album.id, Album.title),
-    selectinload(Song.credits).joinedload(SongArtist.artist).load_only(Artist.id, Artist.name),
-)
 
 
 class CatalogRepository:

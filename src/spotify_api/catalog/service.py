@@ -4,44 +4,18 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from spotify_api.catalog import list_reads, reads, schemas
+from spotify_api.catalog import list_reads, reads
 from spotify_api.catalog.errors import AlbumNotFound, ArtistNotFound, SongNotFound
 from spotify_api.catalog.list_reads import SongFilters
-from spotify_api.catalog.models import Artist, Song
 from spotify_api.catalog.reads import Data
-from spotify_api.catalog.repository import CatalogRepository
 from spotify_api.core.keyset import PageQuery, Window
 from spotify_api.core.reads import ReadDatabase
 
 
-def song_view(song: Song) -> schemas.Song:
-    return schemas.Song(
-        id=song.id,
-        title=song.title,
-        duration_ms=song.duration_ms,
-        track_number=song.track_number,
-        disc_number=song.disc_number,
-        explicit=song.explicit,
-        isrc=song.isrc,
-        album=schemas.AlbumRef(id=song.album.id, title=song.album.title),
-        artists=[
-            schemas.ArtistRef(id=credit.artist.id, name=credit.artist.name)
-            for credit in song.credits
-        ],
-        created_at=song.created_at,
-        updated_at=song.updated_at,
-    )
-
-
-def artist_view(artist: Artist) -> schemas.Artist:
-    return schemas.Artist.model_validate(artist)
-
-
 class CatalogService:
-    def __init__(self, db: AsyncSession, read_database: ReadDatabase) -> None:
-        self.repository = CatalogRepository(db)
+    """Reads only: no session, no transaction (`core.reads`)."""
+
+    def __init__(self, read_database: ReadDatabase) -> None:
         self.reads = read_database
 
     async def list_songs(self, page: PageQuery, filters: SongFilters) -> Window[Data]:

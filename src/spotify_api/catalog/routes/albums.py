@@ -22,6 +22,7 @@ from spotify_api.catalog.routes.common import (
     SearchParam,
     as_json,
     cached_read_responses,
+    json_response,
     page_body,
     search_text,
 )
@@ -95,11 +96,10 @@ async def get_album(
     response_model=schemas.Album,
 )
 async def create_album(
-    body: schemas.AlbumCreate, response: Response, service: CurationServiceDep, _: Curator
-) -> schemas.Album:
+    body: schemas.AlbumCreate, service: CurationServiceDep, _: Curator
+) -> Response:
     album = await service.create_album(body)
-    response.headers["Location"] = f"/albums/{album.id}"
-    return album
+    return json_response(album, 201, {"Location": f"/albums/{album['id']}"})
 
 
 @router.patch(
@@ -112,8 +112,8 @@ async def create_album(
 )
 async def update_album(
     album_id: uuid.UUID, body: schemas.AlbumUpdate, service: CurationServiceDep, _: Curator
-) -> schemas.Album:
-    return await service.update_album(album_id, body)
+) -> Response:
+    return json_response(await service.update_album(album_id, body))
 
 
 @router.delete(

@@ -22,6 +22,7 @@ from spotify_api.catalog.routes.common import (
     SearchParam,
     as_json,
     cached_read_responses,
+    json_response,
     page_body,
     search_text,
 )
@@ -94,11 +95,10 @@ async def get_artist(
     response_model=schemas.Artist,
 )
 async def create_artist(
-    body: schemas.ArtistCreate, response: Response, service: CurationServiceDep, _: Curator
-) -> schemas.Artist:
+    body: schemas.ArtistCreate, service: CurationServiceDep, _: Curator
+) -> Response:
     artist = await service.create_artist(body)
-    response.headers["Location"] = f"/artists/{artist.id}"
-    return artist
+    return json_response(artist, 201, {"Location": f"/artists/{artist['id']}"})
 
 
 @router.patch(
@@ -111,8 +111,8 @@ async def create_artist(
 )
 async def update_artist(
     artist_id: uuid.UUID, body: schemas.ArtistUpdate, service: CurationServiceDep, _: Curator
-) -> schemas.Artist:
-    return await service.update_artist(artist_id, body)
+) -> Response:
+    return json_response(await service.update_artist(artist_id, body))
 
 
 @router.delete(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import Header, Query
+from fastapi import Header, Query, Response
 
 from spotify_api.catalog.reads import Data
 from spotify_api.core.cache import IF_NONE_MATCH_MAX
@@ -47,6 +47,12 @@ def cached_read_responses(*, paged: bool) -> dict[int | str, dict[str, Any]]:
         "headers": _CACHE_HEADERS,
     }
     return responses
+
+
+def json_response(
+    data: Data, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(dumps(data), status_code, headers, media_type="application/json")
 
 
 async def as_json(data: Awaitable[Any]) -> bytes:

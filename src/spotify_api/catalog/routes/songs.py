@@ -21,6 +21,7 @@ from spotify_api.catalog.routes.common import (
     SearchParam,
     as_json,
     cached_read_responses,
+    json_response,
     page_body,
     search_text,
 )
@@ -103,11 +104,10 @@ async def get_song(
     response_model=schemas.Song,
 )
 async def create_song(
-    body: schemas.SongCreate, response: Response, service: CurationServiceDep, _: Curator
-) -> schemas.Song:
+    body: schemas.SongCreate, service: CurationServiceDep, _: Curator
+) -> Response:
     song = await service.create_song(body)
-    response.headers["Location"] = f"/songs/{song.id}"
-    return song
+    return json_response(song, 201, {"Location": f"/songs/{song['id']}"})
 
 
 @router.patch(
@@ -120,8 +120,8 @@ async def create_song(
 )
 async def update_song(
     song_id: uuid.UUID, body: schemas.SongUpdate, service: CurationServiceDep, _: Curator
-) -> schemas.Song:
-    return await service.update_song(song_id, body)
+) -> Response:
+    return json_response(await service.update_song(song_id, body))
 
 
 @router.delete(
