@@ -13,11 +13,9 @@ from spotify_api.auth.schemas import LoginForm, LoginRequest
 from spotify_api.auth.scopes import ROLE_BEARING, ROLE_SCOPES, SCOPES
 from spotify_api.auth.service import AuthService
 from spotify_api.auth.sessions import AuthSession, SessionStore
+from spotify_api.auth.stores import login_attempts, session_store
 from spotify_api.core.db import DbSession
 from spotify_api.core.errors import InsufficientScope, NotAuthenticated, UnsupportedMediaType
-from spotify_api.core.rate_limit import AttemptCounter
-from spotify_api.core.redis import RedisClient
-from spotify_api.settings import Settings
 from spotify_api.users.models import User
 
 oauth2_scheme = OAuth2PasswordBearer(
@@ -28,33 +26,14 @@ oauth2_scheme = OAuth2PasswordBearer(
 )
 
 
-async def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+async def get_session_store(request: Request) -> SessionStore:
+    return session_store(request.app.state)
 
 
-AppSettings = Annotated[Settings, Depends(get_settings)]
-
-
-async def get_session_store(
-    request: Request, redis: RedisClient, settings: AppSettings
-) -> SessionStore:
-    return SessionStore(redis, settings, request.app.state.clock)
-
-
-async def get_auth_service(
-    request: Request,
-    db: DbSession,
-    redis: RedisClient,
-    settings: AppSettings,
-    sessions: Annotated[SessionStore, Depends(get_session_store)],
-) -> AuthService:
+async def get_auth_service(request: Request, db: DbSession) -> AuthService:
+    state = request.app.state
     return AuthService(
-        db,
-        sessions,
-        request.app.state.password_hasher,
-        AttemptCounter(redis, "auth-attempts", settings.login_failure_window_seconds),
-        settings,
+        db, session_store(state), state.password_hasher, login_attempts(state), state.settings
     )
 
 
@@ -63,13 +42,13 @@ AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 
 async def get_auth_session(
     security_scopes: SecurityScopes,
+    request: Request,
     token: Annotated[str | None, Depends(oauth2_scheme)],
-    store: Annotated[SessionStore, Depends(get_session_store)],
     db: DbSession,
 ) -> AuthSession:
     if not token:
         raise NotAuthenticated()
-    session = await store.resolve(token)
+    session = await session_store(request.app.state).resolve(token)
     if session is None:
         raise NotAuthenticated("The token is unknown, expired or revoked.")
     missing = [scope for scope in security_scopes.scopes if scope not in session.scopes]
