@@ -8,7 +8,9 @@ from fastapi import Depends, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer, SecurityScopes
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from spotify_api.auth.errors import AccountGone
 from spotify_api.auth.schemas import LoginForm, LoginRequest
 from spotify_api.auth.scopes import ROLE_BEARING, ROLE_SCOPES, SCOPES
 from spotify_api.auth.service import AuthService
@@ -17,6 +19,7 @@ from spotify_api.auth.stores import login_attempts, session_store
 from spotify_api.core.db import DbSession
 from spotify_api.core.errors import InsufficientScope, NotAuthenticated, UnsupportedMediaType
 from spotify_api.users.models import User
+from spotify_api.users.repository import UserRepository
 
 oauth2_scheme = OAuth2PasswordBearer(
     tokenUrl="login",
@@ -44,31 +47,38 @@ async def get_auth_session(
     security_scopes: SecurityScopes,
     request: Request,
     token: Annotated[str | None, Depends(oauth2_scheme)],
-    db: DbSession,
 ) -> AuthSession:
+    """The caller's live session, carrying `security_scopes`.
+
+    It needs no database (a request that needs none opens none), except for a role-bearing
+    scope, whose role it checks on a connection of its own, returned before it answers: the
+    dependencies solved before this one run no SQL, so a request never holds two at once.
+    """
     if not token:
         raise NotAuthenticated()
-    session = await session_store(request.app.state).resolve(token)
+    state = request.app.state
+    session = await session_store(state).resolve(token)
     if session is None:
         raise NotAuthenticated("The token is unknown, expired or revoked.")
     missing = [scope for scope in security_scopes.scopes if scope not in session.scopes]
     if missing:
         raise InsufficientScope(missing)
     if ROLE_BEARING.intersection(security_scopes.scopes):
-        await _check_role_now(db, session, security_scopes.scopes)
+        async with state.read_sessionmaker() as db:
+            await _check_role_now(db, session, security_scopes.scopes)
     return session
 
 
-async def _check_role_now(db: DbSession, session: AuthSession, needed: list[str]) -> None:
+async def _check_role_now(db: AsyncSession, session: AuthSession, needed: list[str]) -> None:
     """The role behind a role-bearing scope, as the database has it now.
 
     Ending sessions already takes these scopes from a demoted account; this holds even if
     ending them failed half-way (Redis down after the change was committed).
     """
-    user = await db.get(User, session.user_id)
-    if user is None or user.disabled:
-        raise NotAuthenticated("The account behind this token no longer exists or is disabled.")
-    missing = [scope for scope in needed if scope not in ROLE_SCOPES[user.role]]
+    standing = await UserRepository(db).standing(session.user_id)
+    if standing is None or standing.disabled:
+        raise AccountGone()
+    missing = [scope for scope in needed if scope not in ROLE_SCOPES[standing.role]]
     if missing:
         raise InsufficientScope(missing)
 
@@ -79,7 +89,7 @@ CurrentSession = Annotated[AuthSession, Security(get_auth_session)]
 async def get_current_user(session: CurrentSession, service: AuthServiceDep) -> User:
     user = await service.active_user(session.user_id)
     if user is None:
-        raise NotAuthenticated("The account behind this token no longer exists or is disabled.")
+        raise AccountGone()
     return user
 
 

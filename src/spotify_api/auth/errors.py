@@ -8,6 +8,12 @@ class InvalidCredentials(NotAuthenticated):
     default_detail = "The username or password is wrong."
 
 
+class AccountGone(NotAuthenticated):
+    """The token is fine, but the account behind it is not there (deleted or disabled)."""
+
+    default_detail = "The account behind this token no longer exists or is disabled."
+
+
 class UsernameTaken(Conflict):
     code = "username_taken"
     default_detail = "This username is taken."

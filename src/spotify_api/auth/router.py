@@ -9,13 +9,13 @@ from fastapi import APIRouter, Request, Response, Security, status
 from spotify_api.auth.deps import (
     AuthServiceDep,
     CurrentSession,
-    CurrentUser,
     LoginCredentials,
     get_auth_session,
 )
 from spotify_api.auth.deps import get_current_user as current_user
 from spotify_api.auth.errors import (
     AccountDisabled,
+    AccountGone,
     EmailTaken,
     InvalidCredentials,
     InvalidScope,
@@ -28,6 +28,7 @@ from spotify_api.auth.sessions import AuthSession
 from spotify_api.core.errors import MalformedJson, RateLimited, UnsupportedMediaType
 from spotify_api.core.problems import problem_responses
 from spotify_api.users.models import User as UserRow
+from spotify_api.users.own_account import own_account_json
 from spotify_api.users.schemas import User
 
 router = APIRouter(tags=["Accounts"])
@@ -114,8 +115,11 @@ async def logout(session: CurrentSession, service: AuthServiceDep) -> None:
     description="Your own account: id, username, email, role and when it was created.",
     response_model=User,
 )
-async def get_current_user(user: CurrentUser) -> User:
-    return User.model_validate(user)
+async def get_current_user(session: CurrentSession, request: Request) -> Response:
+    body = await own_account_json(request.app.state.read_engine, session.user_id)
+    if body is None:
+        raise AccountGone()
+    return Response(body, media_type="application/json")
 
 
 @router.post(

@@ -46,14 +46,16 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 return 1
 """
 
-# KEYS: session. ARGV: the prefix of generation keys. The session hash and the current
-# generation of its user in one round trip. The generation key is derived from the hash, so it
-# cannot be declared in KEYS: fine on a single Redis (or Sentinel), not on Redis Cluster.
+# KEYS: session. ARGV: the prefix of generation keys. The session's fields (`_FIELDS`, in that
+# order) and the current generation of its user, in one round trip. The generation key is
+# derived from the hash, so it cannot be declared in KEYS: fine on a single Redis (or
+# Sentinel), not on Redis Cluster.
 _RESOLVE = """
-local fields = redis.call('HGETALL', KEYS[1])
-local user_id = redis.call('HGET', KEYS[1], 'user_id')
-if not user_id then return {fields, false} end
-return {fields, redis.call('GET', ARGV[1] .. user_id)}
+local fields = redis.call('HMGET', KEYS[1], 'user_id', 'scopes', 'generation', 'expires_at',
+                          'last_seen')
+if not fields[1] then return {} end
+fields[6] = redis.call('GET', ARGV[1] .. fields[1])
+return fields
 """
 
 # KEYS: generation, and the session to keep (if any). ARGV: the new generation, its TTL.
@@ -158,21 +160,19 @@ class SessionStore:
         """The live session of a token, marked as used; None if unknown, expired or ended."""
         digest = token_digest(token)
         key = _session_key(digest)
-        flat, current = await self._resolve(keys=[key], args=[_GENERATION_PREFIX])
-        fields = {
-            _text(name): _text(value) for name, value in zip(flat[::2], flat[1::2], strict=True)
-        }
-        if "user_id" not in fields:
+        found = await self._resolve(keys=[key], args=[_GENERATION_PREFIX])
+        if not found:
             return None
+        user_id, scopes, generation, expires_at, last_seen, current = found
         session = AuthSession(
-            uuid.UUID(fields["user_id"]),
-            frozenset(fields.get("scopes", "").split()),
+            uuid.UUID(_text(user_id)),
+            frozenset(_text(scopes or b"").split()),
             digest,
-            float(fields.get("expires_at", 0)),
+            float(expires_at or 0),
         )
         now = self.clock()
-        idle_for = now - float(fields.get("last_seen", 0))
-        stale = current is None or fields.get("generation") != _text(current)
+        idle_for = now - float(last_seen or 0)
+        stale = current is None or generation != current
         if stale or now >= session.expires_at or idle_for >= self.idle_ttl:
             await self.revoke(session)
             return None

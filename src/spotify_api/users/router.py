@@ -7,23 +7,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Security
 
-from spotify_api.auth.deps import get_current_user, get_session_store
+from spotify_api.auth.deps import get_auth_session, get_session_store
 from spotify_api.auth.scopes import USERS_ADMIN
-from spotify_api.auth.sessions import SessionStore
+from spotify_api.auth.sessions import AuthSession, SessionStore
 from spotify_api.core.db import DbSession
 from spotify_api.core.paging import InvalidCursor, PageRequest, page_request, pager_for
 from spotify_api.core.problems import problem_responses
 from spotify_api.core.schemas import NoNul
 from spotify_api.users.errors import CannotChangeSelf, LastAdmin, UserNotFound
-from spotify_api.users.models import User
 from spotify_api.users.repository import USERS_BY_USERNAME
 from spotify_api.users.schemas import AdminUser, UserPage, UserUpdate
 from spotify_api.users.service import UserAdminService
 
 router = APIRouter(tags=["Users"])
 
-#: The caller: an active account whose token carries `users:admin`.
-Admin = Annotated[User, Security(get_current_user, scopes=[USERS_ADMIN])]
+#: The caller: a session carrying `users:admin`, of an enabled account that is an admin now.
+Admin = Annotated[AuthSession, Security(get_auth_session, scopes=[USERS_ADMIN])]
 
 
 async def get_user_admin_service(
@@ -87,4 +86,4 @@ async def list_users(
 async def update_user(
     user_id: uuid.UUID, body: UserUpdate, admin: Admin, service: UserAdminServiceDep
 ) -> AdminUser:
-    return AdminUser.model_validate(await service.update_user(admin.id, user_id, body))
+    return AdminUser.model_validate(await service.update_user(admin.user_id, user_id, body))

@@ -1,0 +1,43 @@
+"""The account as its owner sees it (`GET /me`): read and rendered without the ORM.
+
+Token-only reads are the hottest path there is, so this one skips what it does not need: no
+request session (a connection of the read engine, in autocommit), no ORM object or identity
+map, no password hash, no Pydantic model. One prepared Core statement, built once (SQLAlchemy
+memoises a reused statement's cache key), and the row rendered with orjson into the bytes
+`users.schemas.User(...).model_dump_json()` gives (a test compares them).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import orjson
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from spotify_api.users.models import User
+
+_USERS = User.__table__
+# In the order of `users.schemas.User`'s fields.
+_OWN_ACCOUNT = select(
+    _USERS.c.id, _USERS.c.username, _USERS.c.email, _USERS.c.role, _USERS.c.created_at
+).where(_USERS.c.id == bindparam("user_id"), ~_USERS.c.disabled)
+
+
+async def own_account_json(engine: AsyncEngine, user_id: uuid.UUID) -> bytes | None:
+    """The JSON of `users.schemas.User` for this account; None if it is gone or disabled."""
+    async with engine.connect() as connection:
+        row = (await connection.execute(_OWN_ACCOUNT, {"user_id": user_id})).first()
+    if row is None:
+        return None
+    account_id, username, email, role, created_at = row
+    return orjson.dumps(
+        {
+            "id": str(account_id),  # asyncpg gives a UUID type of its own, unknown to orjson
+            "username": username,
+            "email": email,
+            "role": role,
+            "created_at": created_at,
+        },
+        option=orjson.OPT_UTC_Z,
+    )
