@@ -21,13 +21,6 @@ from spotify_api.core.errors import InsufficientScope, NotAuthenticated, Unsuppo
 from spotify_api.users.models import User
 from spotify_api.users.repository import UserRepository
 
-oauth2_scheme = OAuth2PasswordBearer(
-    tokenUrl="login",
-    scopes=SCOPES,
-    auto_error=False,
-    description="Log in at `/login` with a username (or email) and password.",
-)
-
 
 async def get_session_store(request: Request) -> SessionStore:
     return session_store(request.app.state)
@@ -43,30 +36,48 @@ async def get_auth_service(request: Request, db: DbSession) -> AuthService:
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 
 
-async def get_auth_session(
-    security_scopes: SecurityScopes,
-    request: Request,
-    token: Annotated[str | None, Depends(oauth2_scheme)],
-) -> AuthSession:
-    """The caller's live session, carrying `security_scopes`.
+class SessionBearer(OAuth2PasswordBearer):
+    """The bearer scheme, which also resolves the token into the caller's live session.
 
-    It needs no database (a request that needs none opens none), except for a role-bearing
-    scope, whose role it checks on a connection of its own, returned before it answers: the
-    dependencies solved before this one run no SQL, so a request never holds two at once.
+    One dependency where a scheme and a function using it would be two: a token-only request
+    is the commonest there is, and FastAPI's cost is per dependency. The spec sees the same
+    scheme, under the same name, with each operation's scopes.
     """
-    if not token:
-        raise NotAuthenticated()
-    state = request.app.state
-    session = await session_store(state).resolve(token)
-    if session is None:
-        raise NotAuthenticated("The token is unknown, expired or revoked.")
-    missing = [scope for scope in security_scopes.scopes if scope not in session.scopes]
-    if missing:
-        raise InsufficientScope(missing)
-    if ROLE_BEARING.intersection(security_scopes.scopes):
-        async with state.read_sessionmaker() as db:
-            await _check_role_now(db, session, security_scopes.scopes)
-    return session
+
+    async def __call__(  # type: ignore[override]
+        self, request: Request, security_scopes: SecurityScopes
+    ) -> AuthSession:
+        """The caller's live session, carrying `security_scopes`.
+
+        It needs no database (a request that needs none opens none), except for a
+        role-bearing scope, whose role it checks on a connection of its own, returned before
+        it answers: the dependencies solved before this one run no SQL, so a request never
+        holds two at once.
+        """
+        token = await super().__call__(request)
+        if not token:
+            raise NotAuthenticated()
+        state = request.app.state
+        session = await session_store(state).resolve(token)
+        if session is None:
+            raise NotAuthenticated("The token is unknown, expired or revoked.")
+        missing = [scope for scope in security_scopes.scopes if scope not in session.scopes]
+        if missing:
+            raise InsufficientScope(missing)
+        if ROLE_BEARING.intersection(security_scopes.scopes):
+            async with state.read_sessionmaker() as db:
+                await _check_role_now(db, session, security_scopes.scopes)
+        return session
+
+
+#: `Security(get_auth_session, scopes=[...])`: the caller's session, with those scopes.
+get_auth_session = SessionBearer(
+    tokenUrl="login",
+    scopes=SCOPES,
+    auto_error=False,
+    description="Log in at `/login` with a username (or email) and password.",
+    scheme_name="OAuth2PasswordBearer",
+)
 
 
 async def _check_role_now(db: AsyncSession, session: AuthSession, needed: list[str]) -> None:
