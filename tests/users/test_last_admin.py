@@ -13,10 +13,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from spotify_api.users.models import LAST_ADMIN_ERROR
+from spotify_api.users.integrity import Broken, broken_rule
 from tests.helpers import login, make_admin, register
 
 
@@ -27,7 +27,8 @@ async def root(app: FastAPI, client: httpx.AsyncClient, monkeypatch: pytest.Monk
 
 
 def _refused(error: pytest.ExceptionInfo[DBAPIError]) -> bool:
-    return LAST_ADMIN_ERROR in str(error.value.orig)
+    """Refused by the guard, as the service tells it: from the driver's codes, not the text."""
+    return isinstance(error.value, IntegrityError) and broken_rule(error.value) is Broken.LAST_ADMIN
 
 
 async def _sql(engine: AsyncEngine, statement: str) -> None:

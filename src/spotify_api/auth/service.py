@@ -25,6 +25,7 @@ from spotify_api.core.errors import RateLimited, ServiceUnavailable
 from spotify_api.core.rate_limit import AttemptCounter
 from spotify_api.core.security import PasswordHasher
 from spotify_api.settings import Settings
+from spotify_api.users.integrity import Broken, broken_rule
 from spotify_api.users.models import Role, User
 from spotify_api.users.repository import UserRepository
 
@@ -69,10 +70,17 @@ class AuthService:
         try:
             await self.users.add(user)
             await self.db.commit()
-        except IntegrityError:
-            # Another request took the name between our check and our insert.
+        except IntegrityError as error:
+            # Another request took a name between our check and our insert: the unique index
+            # says which (PostgreSQL), or we look again (SQLite names no index).
             await self.db.rollback()
-            await self._ensure_free(request.username, request.email)
+            broken = broken_rule(error)
+            if broken is Broken.USERNAME:
+                raise UsernameTaken() from error
+            if broken is Broken.EMAIL:
+                raise EmailTaken() from error
+            if broken is Broken.UNIQUE:
+                await self._ensure_free(request.username, request.email)
             raise
         return user
 

@@ -9,10 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from spotify_api.core.db import Base, Timestamps, UuidPrimaryKey
 
-#: What the database says when a change would leave no enabled admin (see the migration
-#: `last_admin_guard`: a trigger on both backends).
-LAST_ADMIN_ERROR = "last_admin"
-
 
 class Role(enum.StrEnum):
     USER = "user"
@@ -34,5 +30,5 @@ class User(UuidPrimaryKey, Timestamps, Base):
 
 
 # Usernames and emails are unique ignoring case, which only an index on lower() enforces.
-Index("uq_users_username_lower", func.lower(User.username), unique=True)
-Index("uq_users_email_lower", func.lower(User.email), unique=True)
+USERNAME_UNIQUE = Index("uq_users_username_lower", func.lower(User.username), unique=True)
+EMAIL_UNIQUE = Index("uq_users_email_lower", func.lower(User.email), unique=True)

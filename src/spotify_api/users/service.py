@@ -13,7 +13,8 @@ from spotify_api.auth.sessions import SessionStore
 from spotify_api.core.paging import Pager
 from spotify_api.core.security import PasswordHasher
 from spotify_api.users.errors import CannotChangeSelf, LastAdmin, PasswordRequired, UserNotFound
-from spotify_api.users.models import LAST_ADMIN_ERROR, Role, User
+from spotify_api.users.integrity import Broken, broken_rule
+from spotify_api.users.models import Role, User
 from spotify_api.users.repository import UserRepository
 from spotify_api.users.schemas import AdminUser, UserPage, UserUpdate
 
@@ -129,6 +130,6 @@ class UserAdminService:
             await self.db.flush()
         except IntegrityError as error:
             await self.db.rollback()
-            if LAST_ADMIN_ERROR in str(error.orig):
+            if broken_rule(error) is Broken.LAST_ADMIN:
                 raise LastAdmin() from error
             raise
