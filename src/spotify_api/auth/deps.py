@@ -8,7 +8,6 @@ from fastapi import Depends, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer, SecurityScopes
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.auth.errors import AccountGone
 from spotify_api.auth.schemas import LoginForm, LoginRequest
@@ -18,8 +17,9 @@ from spotify_api.auth.sessions import AuthSession, SessionStore
 from spotify_api.auth.stores import login_attempts, session_store
 from spotify_api.core.db import DbSession
 from spotify_api.core.errors import InsufficientScope, NotAuthenticated, UnsupportedMediaType
+from spotify_api.core.reads import ReadDatabase
 from spotify_api.users.models import User
-from spotify_api.users.repository import UserRepository
+from spotify_api.users.repository import standing
 
 
 async def get_session_store(request: Request) -> SessionStore:
@@ -49,10 +49,8 @@ class SessionBearer(OAuth2PasswordBearer):
     ) -> AuthSession:
         """The caller's live session, carrying `security_scopes`.
 
-        It needs no database (a request that needs none opens none), except for a
-        role-bearing scope, whose role it checks on a connection of its own, returned before
-        it answers: the dependencies solved before this one run no SQL, so a request never
-        holds two at once.
+        It needs no database session (a request that needs none opens none); a role-bearing
+        scope's role is checked on the read pool (`core.reads`).
         """
         token = await super().__call__(request)
         if not token:
@@ -65,8 +63,7 @@ class SessionBearer(OAuth2PasswordBearer):
         if missing:
             raise InsufficientScope(missing)
         if ROLE_BEARING.intersection(security_scopes.scopes):
-            async with state.read_sessionmaker() as db:
-                await _check_role_now(db, session, security_scopes.scopes)
+            await _check_role_now(state.reads, session, security_scopes.scopes)
         return session
 
 
@@ -80,16 +77,17 @@ get_auth_session = SessionBearer(
 )
 
 
-async def _check_role_now(db: AsyncSession, session: AuthSession, needed: list[str]) -> None:
+async def _check_role_now(reads: ReadDatabase, session: AuthSession, needed: list[str]) -> None:
     """The role behind a role-bearing scope, as the database has it now.
 
     Ending sessions already takes these scopes from a demoted account; this holds even if
     ending them failed half-way (Redis down after the change was committed).
     """
-    standing = await UserRepository(db).standing(session.user_id)
-    if standing is None or standing.disabled:
+    now = await standing(reads, session.user_id)
+    role, disabled = now if now is not None else ("", True)
+    if disabled:
         raise AccountGone()
-    missing = [scope for scope in needed if scope not in ROLE_SCOPES[standing.role]]
+    missing = [scope for scope in needed if scope not in ROLE_SCOPES[role]]
     if missing:
         raise InsufficientScope(missing)
 

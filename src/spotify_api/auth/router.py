@@ -116,7 +116,7 @@ async def logout(session: CurrentSession, service: AuthServiceDep) -> None:
     response_model=User,
 )
 async def get_current_user(session: CurrentSession, request: Request) -> Response:
-    body = await own_account_json(request.app.state.read_engine, session.user_id)
+    body = await own_account_json(request.app.state.reads, session.user_id)
     if body is None:
         raise AccountGone()
     return Response(body, media_type="application/json")

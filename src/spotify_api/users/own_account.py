@@ -1,10 +1,9 @@
 """The account as its owner sees it (`GET /me`): read and rendered without the ORM.
 
 Token-only reads are the hottest path there is, so this one skips what it does not need: no
-request session (a connection of the read engine, in autocommit), no ORM object or identity
-map, no password hash, no Pydantic model. One prepared Core statement, built once (SQLAlchemy
-memoises a reused statement's cache key), and the row rendered with orjson into the bytes
-`users.schemas.User(...).model_dump_json()` gives (a test compares them).
+request session (the read pool of `core.reads`: asyncpg directly on PostgreSQL), no ORM object,
+no password hash, no Pydantic model. One Core statement, built once, and the row rendered with
+orjson into the bytes `users.schemas.User(...).model_dump_json()` gives (a test compares them).
 """
 
 from __future__ import annotations
@@ -13,8 +12,8 @@ import uuid
 
 import orjson
 from sqlalchemy import bindparam, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from spotify_api.core.reads import ReadDatabase
 from spotify_api.users.models import User
 
 _USERS = User.__table__
@@ -24,13 +23,12 @@ _OWN_ACCOUNT = select(
 ).where(_USERS.c.id == bindparam("user_id"), ~_USERS.c.disabled)
 
 
-async def own_account_json(engine: AsyncEngine, user_id: uuid.UUID) -> bytes | None:
+async def own_account_json(reads: ReadDatabase, user_id: uuid.UUID) -> bytes | None:
     """The JSON of `users.schemas.User` for this account; None if it is gone or disabled."""
-    async with engine.connect() as connection:
-        row = (await connection.execute(_OWN_ACCOUNT, {"user_id": user_id})).first()
-    if row is None:
+    rows = await reads.fetch(_OWN_ACCOUNT, {"user_id": user_id})
+    if not rows:
         return None
-    account_id, username, email, role, created_at = row
+    account_id, username, email, role, created_at = rows[0]
     return orjson.dumps(
         {
             "id": str(account_id),  # asyncpg gives a UUID type of its own, unknown to orjson

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, Row, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.core.paging import Pager, PageRows, SortKey, fetch_page
+from spotify_api.core.reads import ReadDatabase
 from spotify_api.users.models import Role, User
 
 #: Users are listed by username ignoring case, which the unique index on lower(username)
@@ -32,17 +33,19 @@ _USERS = User.__table__
 _STANDING = select(_USERS.c.role, _USERS.c.disabled).where(_USERS.c.id == bindparam("user_id"))
 
 
+async def standing(reads: ReadDatabase, user_id: uuid.UUID) -> tuple[str, bool] | None:
+    """The account's role and whether it is disabled, as the database has them now: on the
+    read pool (`core.reads`), so that it takes no connection of the request's own."""
+    rows = await reads.fetch(_STANDING, {"user_id": user_id})
+    return (str(rows[0][0]), bool(rows[0][1])) if rows else None
+
+
 class UserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def get(self, user_id: uuid.UUID) -> User | None:
         return await self.session.get(User, user_id)
-
-    async def standing(self, user_id: uuid.UUID) -> Row[str, bool] | None:
-        """The account's role and whether it is disabled, as the database has them now."""
-        connection = await self.session.connection()
-        return (await connection.execute(_STANDING, {"user_id": user_id})).first()
 
     async def find_by_login(self, login: str) -> User | None:
         """The user whose username or email is `login`, ignoring case."""
