@@ -197,14 +197,27 @@ async def test_a_locked_sqlite_database_is_503(
     assert_unavailable(response)
 
 
+@asynccontextmanager
+async def holding_every_connection(app: FastAPI) -> AsyncIterator[None]:
+    """The engine's pool emptied, and on PostgreSQL the read pool's too (`core.reads`: asyncpg's
+    own pool, which /me and the other token-only reads use)."""
+    async with app.state.engine.connect() as held:
+        await held.execute(text("SELECT 1"))
+        read_pool = getattr(app.state.reads, "_pool", None)
+        if read_pool is None:
+            yield
+            return
+        async with read_pool.acquire():
+            yield
+
+
 @pytest.mark.parametrize("request_kind", ["register", "me"])
 async def test_an_exhausted_pool_is_503(
     client: httpx.AsyncClient, app_with: Callable[..., Any], request_kind: str
 ) -> None:
     async with app_with(db_pool_size=1, db_max_overflow=0, db_pool_timeout_seconds=0.2) as app:
         token = await token_for(client, on=app)
-        async with app.state.engine.connect() as held:
-            await held.execute(text("SELECT 1"))
+        async with holding_every_connection(app):
             if request_kind == "register":
                 response = await send(app, "POST", "/register", json=NEW_USER)
             else:

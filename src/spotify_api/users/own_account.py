@@ -2,17 +2,17 @@
 
 Token-only reads are the hottest path there is, so this one skips what it does not need: no
 request session (the read pool of `core.reads`: asyncpg directly on PostgreSQL), no ORM object,
-no password hash, no Pydantic model. One Core statement, built once, and the row rendered with
-orjson into the bytes `users.schemas.User(...).model_dump_json()` gives (a test compares them).
+no password hash, no Pydantic model. One Core statement, built once, and the row rendered by
+`core.json` into the bytes `users.schemas.User(...).model_dump_json()` gives (a test compares).
 """
 
 from __future__ import annotations
 
 import uuid
 
-import orjson
 from sqlalchemy import bindparam, select
 
+from spotify_api.core import json
 from spotify_api.core.reads import ReadDatabase
 from spotify_api.users.models import User
 
@@ -29,13 +29,12 @@ async def own_account_json(reads: ReadDatabase, user_id: uuid.UUID) -> bytes | N
     if not rows:
         return None
     account_id, username, email, role, created_at = rows[0]
-    return orjson.dumps(
+    return json.dumps(
         {
-            "id": str(account_id),  # asyncpg gives a UUID type of its own, unknown to orjson
+            "id": account_id,
             "username": username,
             "email": email,
             "role": role,
             "created_at": created_at,
-        },
-        option=orjson.OPT_UTC_Z,
+        }
     )
