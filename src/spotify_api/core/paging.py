@@ -1,8 +1,10 @@
-"""Pages of lists: the paging object, its parameters, links, and signed keyset cursors.
+"""The HTTP side of paging: parameters, signed keyset cursors, links, and list totals.
 
 A list can be paged by `offset` (random access, costs grow with depth) or by following `next`,
 which carries a cursor: the last row's sort key and id, signed (JWS, HS256, `SECRET_KEY`) so
-that it cannot be forged. A cursor page costs what the first page costs, however deep.
+that it cannot be forged. A router turns the request into a `PageQuery` for the repository
+(`ListPaging.query`, see `core.keyset`) and the `Window` it gets back into the paging object's
+fields (`ListPaging.fields`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Protocol, TypeVar
 from urllib.parse import urlencode
@@ -18,10 +20,6 @@ from urllib.parse import urlencode
 from fastapi import Query, Request
 from jose import jws
 from jose.exceptions import JOSEError
-from sqlalchemy import ColumnElement, Select, func, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import NullType, TypeDecorator
 
 from spotify_api.core import keyset
 from spotify_api.core.errors import BadRequest
@@ -70,62 +68,6 @@ async def offset_page_request(
 ) -> PageRequest:
     """Paging by offset alone (no cursor), for ordered lists such as a playlist's items."""
     return PageRequest(limit, offset)
-
-
-def _python_type(column: Any) -> type:
-    """The Python type of a sort column's values, seen through type decorators and through
-    functions such as lower() that SQLAlchemy leaves untyped."""
-    column_type = column.type
-    if isinstance(column_type, TypeDecorator):
-        column_type = column_type.impl_instance
-    if isinstance(column_type, NullType) and isinstance(column, FunctionElement):
-        return _python_type(next(iter(column.clauses)))
-    python_type: type = column_type.python_type
-    return python_type
-
-
-@dataclass(frozen=True, slots=True)
-class SortKey:
-    """How a list is ordered: one column, then the id to break ties."""
-
-    name: str
-    column: Any
-    id_column: Any
-    descending: bool
-
-    def accepts_key(self, key: Any) -> bool:
-        """Whether `key` can stand for a value of the sort column: its type, and nothing that the
-        database refuses to compare (a NUL in text, a naive timestamp, an integer past 64 bits).
-        A cursor is signed, but its contents still came from outside."""
-        expected = _python_type(self.column)
-        if expected is str:
-            return isinstance(key, str) and "\x00" not in key
-        if expected is datetime:
-            return isinstance(key, datetime) and key.utcoffset() is not None
-        if expected is int:
-            return isinstance(key, int) and not isinstance(key, bool) and abs(key) < 2**63
-        return isinstance(key, expected)
-
-    def key_of(self, row: Any) -> tuple[Any, Any]:
-        """The (sort key, id) of an ORM row of the sorted table."""
-        return getattr(row, self.column.key), getattr(row, self.id_column.key)
-
-    def order_by(self, *, reverse: bool = False) -> list[Any]:
-        descending = self.descending != reverse
-        return [c.desc() if descending else c.asc() for c in (self.column, self.id_column)]
-
-    def after(self, key: Any, row_id: Any, *, reverse: bool = False) -> ColumnElement[bool]:
-        """Rows strictly past (key, id) in this order (or before it, with `reverse`)."""
-        id_type = self.id_column.type.python_type
-        if not isinstance(row_id, id_type):
-            try:
-                row_id = id_type(row_id)
-            except (TypeError, ValueError) as error:
-                raise InvalidCursor() from error
-        # A row-value comparison, (key, id) > (k, i), which PostgreSQL answers by seeking in
-        # the (key, id) index; the equivalent OR of two conditions makes it scan from the start.
-        row, bound = tuple_(self.column, self.id_column), tuple_(key, row_id)
-        return row < bound if self.descending != reverse else row > bound
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,23 +138,6 @@ def _link(path: str, params: Mapping[str, Any]) -> str:
     return f"{path}?{query}" if query else path
 
 
-@dataclass(frozen=True, slots=True)
-class PageRows:
-    """The rows of one page, in list order, and where the page stands in the whole list."""
-
-    rows: list[Any]
-    total: int
-    offset: int
-    has_next: bool
-    has_previous: bool
-
-    def first_column(self) -> PageRows:
-        return replace(self, rows=[row[0] for row in self.rows])
-
-    def tuples(self) -> PageRows:
-        return replace(self, rows=[tuple(row) for row in self.rows])
-
-
 class ListCounts(Protocol):
     """Sizes of lists remembered between requests, by `Pager.count_identity`; the catalog's
     are kept per catalog version, so that any write forgets them."""
@@ -220,122 +145,6 @@ class ListCounts(Protocol):
     async def get(self, identity: str) -> int | None: ...
 
     async def put(self, identity: str, total: int) -> None: ...
-
-
-async def fetch_page(session: AsyncSession, query: Select[Any], pager: Pager) -> PageRows:
-    """One page of `query` and the size of the whole list: two queries, however deep (one when
-    the pager's `counts` remember the size)."""
-    position = pager.position()
-    rows = (await session.execute(pager.apply(query, position))).all()
-    items, offset, has_next, has_previous = pager.page_items(rows, position)
-    counts, identity = pager.counts, pager.count_identity
-    total = await counts.get(identity) if counts is not None else None
-    if total is None:
-        counted = select(func.count()).select_from(query.column_descriptions[0]["entity"])
-        if query.whereclause is not None:
-            counted = counted.where(query.whereclause)
-        total = await session.scalar(counted) or 0
-        if counts is not None:
-            await counts.put(identity, total)
-    return PageRows(items, total, offset, has_next, has_previous)
-
-
-@dataclass(frozen=True, slots=True)
-class Pager:
-    """Pages one list: applies a page request to a query, then builds the links."""
-
-    codec: CursorCodec
-    path: str
-    sort: SortKey
-    filters: Mapping[str, Any]
-    request: PageRequest
-    counts: ListCounts | None = None
-
-    @property
-    def list_identity(self) -> str:
-        """What a cursor belongs to: this list and this order (its filters are added apart)."""
-        return f"{self.path} {self.sort.name}"
-
-    @property
-    def count_identity(self) -> str:
-        """What the size of the list depends on: its path and filters (not order, not page)."""
-        filters = sorted((k, str(v)) for k, v in self.filters.items() if v is not None)
-        return f"{self.path}?{urlencode(filters)}"
-
-    def position(self) -> Position | None:
-        if self.request.cursor is None:
-            return None
-        position = self.codec.decode(self.request.cursor, self.list_identity, self.filters)
-        if not self.sort.accepts_key(position.key):
-            raise InvalidCursor()
-        return position
-
-    def apply(self, query: Select[Any], position: Position | None) -> Select[Any]:
-        """The query restricted to this page (one extra row tells whether more follow)."""
-        backward = position is not None and position.backward
-        if position is not None:
-            query = query.where(self.sort.after(position.key, position.row_id, reverse=backward))
-        else:
-            query = query.offset(self.request.offset)
-        return query.order_by(*self.sort.order_by(reverse=backward)).limit(self.request.limit + 1)
-
-    def page_items(
-        self, rows: Sequence[T], position: Position | None
-    ) -> tuple[list[T], int, bool, bool]:
-        """The rows of this page in list order, its offset, and whether pages follow/precede."""
-        limit = self.request.limit
-        more = len(rows) > limit
-        items = list(rows[:limit])
-        if position is None:
-            offset = self.request.offset
-            return items, offset, more, offset > 0
-        if position.backward:
-            items.reverse()
-            offset = max(position.offset - len(items), 0)
-            return items, offset, True, more
-        return items, position.offset, more, True
-
-    def page_fields(
-        self,
-        page: PageRows,
-        sorted_rows: Sequence[Any] = (),
-        keys: Sequence[tuple[Any, Any]] | None = None,
-    ) -> dict[str, Any]:
-        """The paging object's fields for a page: `keys` are its rows' (sort key, id), read
-        from `sorted_rows` (ORM rows of the sorted table) when not given."""
-        if keys is None:
-            keys = [self.sort.key_of(row) for row in sorted_rows]
-        next_link, previous_link = self.links(
-            keys, page.offset, page.has_next, page.has_previous, self.sort.name
-        )
-        return {
-            "total": page.total,
-            "limit": self.request.limit,
-            "offset": page.offset,
-            "next": next_link,
-            "previous": previous_link,
-        }
-
-    def links(
-        self,
-        keys: Sequence[tuple[Any, Any]],
-        offset: int,
-        has_next: bool,
-        has_previous: bool,
-        sort_param: str | None,
-    ) -> tuple[str | None, str | None]:
-        """`next` and `previous` URLs; `keys` are the (sort key, id) of this page's items."""
-        window: keyset.Window[Any] = keyset.Window([], offset, has_next, has_previous)
-        return page_links(
-            self.codec,
-            self.path,
-            self.list_identity,
-            self.filters,
-            self.request.limit,
-            keys,
-            window,
-            sort_param,
-        )
 
 
 def page_links(
@@ -451,15 +260,3 @@ def list_paging(
     """The paging of the list at this request's path, signing cursors with `SECRET_KEY`."""
     codec = CursorCodec(request.app.state.settings.secret_key.get_secret_value())
     return ListPaging(codec, request.url.path, sort, filters, page)
-
-
-def pager_for(
-    request: Request,
-    page: PageRequest,
-    sort: SortKey,
-    counts: ListCounts | None = None,
-    **filters: object,
-) -> Pager:
-    """The pager of the list at this request's path, signing cursors with `SECRET_KEY`."""
-    codec = CursorCodec(request.app.state.settings.secret_key.get_secret_value())
-    return Pager(codec, request.url.path, sort, filters, page, counts)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from spotify_api.core.paging import Pager, PageRows, SortKey, fetch_page
+from spotify_api.core.keyset import PageQuery, SortKey, Window, restrict, window
 from spotify_api.core.reads import ReadDatabase
 from spotify_api.users.models import Role, User
 
@@ -87,11 +88,17 @@ class UserRepository:
         await self.session.flush()
         return user
 
-    async def page(self, pager: Pager, q: str | None = None) -> PageRows:
+    async def page(self, page: PageQuery, q: str | None = None) -> Window[tuple[User, Any]]:
         """One page of users matching `q`, each with its sort key as the database computed it.
 
         The key comes from SQL rather than Python so that a cursor resumes exactly where the
         database's own ordering (and collation) left off.
         """
-        query = select(User, pager.sort.column.label("sort_key")).where(*_matching(q))
-        return (await fetch_page(self.session, query, pager)).tuples()
+        query = select(User, page.sort.column.label("sort_key")).where(*_matching(q))
+        statement = restrict(query, page.sort, page.shape[1])
+        rows = (await self.session.execute(statement, page.params())).all()
+        return window([(user, key) for user, key in rows], page)
+
+    async def count(self, q: str | None = None) -> int:
+        query = select(func.count()).select_from(User).where(*_matching(q))
+        return int(await self.session.scalar(query) or 0)

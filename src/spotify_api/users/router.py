@@ -11,7 +11,7 @@ from spotify_api.auth.deps import get_auth_session, get_session_store
 from spotify_api.auth.scopes import USERS_ADMIN
 from spotify_api.auth.sessions import AuthSession, SessionStore
 from spotify_api.core.db import DbSession
-from spotify_api.core.paging import InvalidCursor, PageRequest, page_request, pager_for
+from spotify_api.core.paging import InvalidCursor, PageRequest, list_paging, page_request
 from spotify_api.core.problems import problem_responses
 from spotify_api.core.schemas import NoNul
 from spotify_api.users.errors import CannotChangeSelf, LastAdmin, UserNotFound
@@ -64,8 +64,14 @@ async def list_users(
     q: SearchParam = None,
 ) -> UserPage:
     search = (q or "").strip() or None
-    pager = pager_for(request, paging, USERS_BY_USERNAME, q=search)
-    return await service.list_users(search, pager)
+    listing = list_paging(request, paging, USERS_BY_USERNAME, q=search)
+    found = await service.list_users(search, listing.query())
+    total = await service.count_users(search)
+    keys = [(key, user.id) for user, key in found.rows]
+    return UserPage(
+        items=[AdminUser.model_validate(user) for user, _ in found.rows],
+        **listing.fields(found, keys, total),
+    )
 
 
 @router.patch(

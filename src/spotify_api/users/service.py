@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.auth.sessions import SessionStore
-from spotify_api.core.paging import Pager
+from spotify_api.core.keyset import PageQuery, Window
 from spotify_api.core.security import PasswordHasher
 from spotify_api.users.errors import CannotChangeSelf, LastAdmin, PasswordRequired, UserNotFound
 from spotify_api.users.integrity import Broken, broken_rule
 from spotify_api.users.models import Role, User
 from spotify_api.users.repository import UserRepository
-from spotify_api.users.schemas import AdminUser, UserPage, UserUpdate
+from spotify_api.users.schemas import UserUpdate
 
 Outcome = Literal["created", "promoted", "unchanged"]
 
@@ -69,14 +69,13 @@ class UserAdminService:
         await self.sessions.end_all(user.id)
         return AdminEnsured(user, outcome, password_reset=new_password is not None)
 
-    async def list_users(self, q: str | None, pager: Pager) -> UserPage:
-        """A page of the users whose username or email contains `q`, by username."""
-        page = await self.users.page(pager, q)
-        keys = [(key, user.id) for user, key in page.rows]
-        return UserPage(
-            items=[AdminUser.model_validate(user) for user, _ in page.rows],
-            **pager.page_fields(page, keys=keys),
-        )
+    async def list_users(self, q: str | None, page: PageQuery) -> Window[tuple[User, Any]]:
+        """A page of the users whose username or email contains `q`, by username, each with
+        its sort key."""
+        return await self.users.page(page, q)
+
+    async def count_users(self, q: str | None) -> int:
+        return await self.users.count(q)
 
     async def update_user(
         self, actor_id: uuid.UUID, user_id: uuid.UUID, change: UserUpdate
