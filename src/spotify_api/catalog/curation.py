@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import AnyUrl
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.catalog import reads, schemas
@@ -28,6 +29,7 @@ from spotify_api.catalog.errors import (
     ArtistNotFound,
     SongNotFound,
 )
+from spotify_api.catalog.integrity import is_missing_reference
 from spotify_api.catalog.models import Album, Artist, Song
 from spotify_api.catalog.reads import Data
 from spotify_api.catalog.references import SongReferences
@@ -44,6 +46,16 @@ T = TypeVar("T")
 def _plain(value: Any) -> Any:
     """Pydantic's URL objects are stored as their text."""
     return str(value) if isinstance(value, AnyUrl) else value
+
+
+def _gone(field: str, what: str) -> InvalidReference:
+    return InvalidReference(field, f"The {what} this names was deleted meanwhile.")
+
+
+def _song_reference(changes: dict[str, Any], artist_ids: list[uuid.UUID] | None) -> str:
+    """The field a refused change of a song most likely names: its new album, or else its
+    artists."""
+    return "album_id" if "album_id" in changes or artist_ids is None else "artist_ids"
 
 
 class CurationService:
@@ -67,10 +79,20 @@ class CurationService:
         await self.references.songs_leaving(self.db, song_ids)
         return song_ids
 
-    async def _commit(self, change: Callable[[], Awaitable[T]]) -> T:
+    async def _commit(
+        self, change: Callable[[], Awaitable[T]], gone: InvalidReference | None = None
+    ) -> T:
+        """Run `change` and commit, invalidating the cache around it. `gone` is the answer
+        when a row the change refers to was deleted after it was checked (`integrity`)."""
         await self.cache.invalidate()
-        result = await change()
-        await self.db.commit()
+        try:
+            result = await change()
+            await self.db.commit()
+        except IntegrityError as error:
+            if gone is None or not is_missing_reference(error):
+                raise
+            await self.db.rollback()
+            raise gone from error
         await self.cache.invalidate_quietly()
         return result
 
@@ -138,7 +160,7 @@ class CurationService:
         async def change() -> None:
             await self.repository.add(album)
 
-        await self._commit(change)
+        await self._commit(change, _gone("artist_id", "artist"))
         return await self._album(album.id)
 
     async def update_album(self, album_id: uuid.UUID, body: schemas.AlbumUpdate) -> Data:
@@ -154,7 +176,7 @@ class CurationService:
                 setattr(album, field, _plain(value))
             await self.db.flush()
 
-        await self._commit(change)
+        await self._commit(change, _gone("artist_id", "artist"))
         return await self._album(album_id)
 
     async def _album(self, album_id: uuid.UUID) -> Data:
@@ -210,7 +232,7 @@ class CurationService:
             await self.repository.add(song)
             await self.repository.set_credits(song.id, artist_ids)
 
-        await self._commit(change)
+        await self._commit(change, _gone("album_id", "album or artist"))
         return await self.catalog.get_song(song.id)
 
     async def update_song(self, song_id: uuid.UUID, body: schemas.SongUpdate) -> Data:
@@ -232,7 +254,7 @@ class CurationService:
                 song.updated_at = utc_now()  # new credits are a change of the song
             await self.db.flush()
 
-        await self._commit(change)
+        await self._commit(change, _gone(_song_reference(changes, artist_ids), "album or artist"))
         self.db.expunge(song)
         return await self.catalog.get_song(song_id)
 
