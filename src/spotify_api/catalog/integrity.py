@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
+from spotify_api.core.errors import sqlite_error_name, sqlstate
+
 _FOREIGN_KEY_VIOLATION = "23503"
 
 
 def is_missing_reference(error: IntegrityError) -> bool:
-    orig = error.orig
-    cause = orig.__cause__ if orig is not None else None
-    sqlstate = getattr(cause, "sqlstate", None)
-    if sqlstate is not None:
-        return bool(sqlstate == _FOREIGN_KEY_VIOLATION)
-    return getattr(orig, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_FOREIGNKEY"
+    state = sqlstate(error)
+    if state is not None:
+        return state == _FOREIGN_KEY_VIOLATION
+    return sqlite_error_name(error) == "SQLITE_CONSTRAINT_FOREIGNKEY"

@@ -260,15 +260,35 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 # PostgreSQL's answers that mean "not now": statement or lock time-out, shutting down,
 # starting up, too many connections.
-_UNAVAILABLE_SQLSTATES = frozenset({"57014", "55P03", "57P01", "57P03", "53300"})
+#: SQLSTATEs of a database that cannot answer now: a statement or lock time-out, a server
+#: shutting down or starting, too many connections.
+UNAVAILABLE_SQLSTATES = frozenset({"57014", "55P03", "57P01", "57P03", "53300"})
+
+
+def _driver_field(error: DBAPIError, name: str) -> str | None:
+    """A text field of the driver's error: SQLAlchemy's adapted error carries some, asyncpg's
+    own (its cause) all of them (the SQLSTATE, the constraint's name)."""
+    for candidate in (error.orig, getattr(error.orig, "__cause__", None)):
+        value = getattr(candidate, name, None)
+        if isinstance(value, str):
+            return value
+    return None
 
 
 def sqlstate(error: DBAPIError) -> str | None:
-    for candidate in (error.orig, getattr(error.orig, "__cause__", None)):
-        state = getattr(candidate, "sqlstate", None)
-        if isinstance(state, str):
-            return state
-    return None
+    """PostgreSQL's SQLSTATE of a failed statement; None on SQLite."""
+    return _driver_field(error, "sqlstate")
+
+
+def constraint_name(error: DBAPIError) -> str | None:
+    """The constraint PostgreSQL names as broken, if any (SQLite names none)."""
+    return _driver_field(error, "constraint_name")
+
+
+def sqlite_error_name(error: DBAPIError) -> str | None:
+    """SQLite's extended result code of a failed statement (`SQLITE_CONSTRAINT_UNIQUE`, …)."""
+    name = getattr(error.orig, "sqlite_errorname", None)
+    return name if isinstance(name, str) else None
 
 
 def is_backend_unavailable(exc: BaseException) -> bool:
@@ -276,7 +296,7 @@ def is_backend_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, PoolTimeoutError | OperationalError | InterfaceError | RedisError):
         return True
     if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or sqlstate(exc) in _UNAVAILABLE_SQLSTATES
+        return exc.connection_invalidated or sqlstate(exc) in UNAVAILABLE_SQLSTATES
     return isinstance(exc, TimeoutError | ConnectionError)
 
 

@@ -28,12 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from spotify_api.core.db import read_only
-from spotify_api.core.errors import ServiceUnavailable
+from spotify_api.core.errors import UNAVAILABLE_SQLSTATES, ServiceUnavailable
 from spotify_api.settings import Settings
 
 Rows = Sequence[Sequence[Any]]
 
-_UNAVAILABLE_SQLSTATES = frozenset({"57014", "55P03", "57P01", "57P03", "53300"})
 # A connection that the server closed fails in one of these ways, depending on whether the
 # driver has seen the close yet (InternalClientError: the server's last words arrived while
 # the connection was idle, and the next statement finds it in a state it cannot leave).
@@ -173,7 +172,7 @@ class PostgresReads:
             except TimeoutError as error:  # no free connection, or the statement took too long
                 raise self._unavailable() from error
             except asyncpg.PostgresError as error:
-                if error.sqlstate in _UNAVAILABLE_SQLSTATES:
+                if error.sqlstate in UNAVAILABLE_SQLSTATES:
                     raise self._unavailable() from error
                 raise
         raise AssertionError("unreachable")

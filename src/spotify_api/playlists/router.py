@@ -20,6 +20,7 @@ from spotify_api.core.idempotency import (
     RequestInProgress,
     run_idempotent,
 )
+from spotify_api.core.json import dumps
 from spotify_api.core.paging import (
     InvalidCursor,
     PageRequest,
@@ -40,7 +41,7 @@ from spotify_api.playlists.errors import (
 )
 from spotify_api.playlists.links import offset_links
 from spotify_api.playlists.reads import NEWEST_FIRST
-from spotify_api.playlists.views import PlaylistView, dump
+from spotify_api.playlists.views import PlaylistView
 
 router = APIRouter(tags=["Playlists"])
 
@@ -88,7 +89,7 @@ def _json(
 ) -> Response:
     """The answer, plain data in its schema's shape (the route's `response_model`), as JSON."""
     return Response(
-        dump(answer), status_code=status_code, media_type="application/json", headers=headers
+        dumps(answer), status_code=status_code, media_type="application/json", headers=headers
     )
 
 

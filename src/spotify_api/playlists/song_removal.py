@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from spotify_api.core.db import take_sqlite_write_lock, utc_now
+from spotify_api.core.db import dialect_of, take_sqlite_write_lock, utc_now
 from spotify_api.playlists.models import Playlist, PlaylistItem
 from spotify_api.playlists.repository import new_snapshot_id
 
@@ -36,10 +36,10 @@ async def remove_songs_everywhere(session: AsyncSession, song_ids: Sequence[uuid
     if not found:
         return
     playlist_ids = sorted(found)
-    sqlite = session.bind is not None and session.bind.dialect.name == "sqlite"
+    sqlite = await dialect_of(session) == "sqlite"
     for chunk in _chunks(playlist_ids):
         if sqlite:
-            await take_sqlite_write_lock(session, Playlist.snapshot_id, Playlist.id.in_(chunk))
+            await take_sqlite_write_lock(session, Playlist.updated_at, Playlist.id.in_(chunk))
         else:
             locking = select(Playlist.id).where(Playlist.id.in_(chunk)).order_by(Playlist.id)
             await session.execute(locking.with_for_update())

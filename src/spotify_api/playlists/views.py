@@ -1,9 +1,6 @@
 """Playlist answers as plain data: dicts in the field order of the response schemas, dumped
-with orjson. The routes still declare the schemas (`schemas.py`), which the spec is made of;
+by `core.json`. The routes still declare the schemas (`schemas.py`), which the spec is made of;
 `tests/playlists/test_answer_bytes.py` checks that these bytes are what the schemas make.
-
-orjson writes aware UTC datetimes, dates and `uuid.UUID` as Pydantic does (with `OPT_UTC_Z`).
-asyncpg's UUIDs are a subclass that orjson does not take natively, hence `_default`.
 """
 
 from __future__ import annotations
@@ -11,8 +8,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Any, TypedDict
-
-import orjson
 
 
 class OwnerView(TypedDict):
@@ -77,13 +72,3 @@ def playlist_view(row: Any) -> PlaylistView:
         "created_at": row[9],
         "updated_at": row[10],
     }
-
-
-def _default(value: object) -> str:
-    if isinstance(value, uuid.UUID):  # asyncpg's own UUID class
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not part of an answer")
-
-
-def dump(answer: object) -> bytes:
-    return orjson.dumps(answer, default=_default, option=orjson.OPT_UTC_Z)

@@ -12,6 +12,7 @@ import enum
 
 from sqlalchemy.exc import IntegrityError
 
+from spotify_api.core.errors import constraint_name, sqlite_error_name, sqlstate
 from spotify_api.users.models import EMAIL_UNIQUE, USERNAME_UNIQUE
 
 _UNIQUE_VIOLATION = "23505"
@@ -30,19 +31,17 @@ _BY_INDEX = {str(USERNAME_UNIQUE.name): Broken.USERNAME, str(EMAIL_UNIQUE.name):
 
 def broken_rule(error: IntegrityError) -> Broken | None:
     """The rule `error` reports; None for any other (a bug, to be raised as it is)."""
-    orig = error.orig
-    cause = orig.__cause__ if orig is not None else None
-    sqlstate = getattr(cause, "sqlstate", None)
-    if sqlstate is not None:
-        constraint = getattr(cause, "constraint_name", None)
-        if sqlstate == _UNIQUE_VIOLATION:
+    state = sqlstate(error)
+    if state is not None:
+        constraint = constraint_name(error)
+        if state == _UNIQUE_VIOLATION:
             return _BY_INDEX.get(constraint or "")
         # A CHECK constraint has a name; the guard's RAISE in plpgsql (`last_admin_guard`,
         # ERRCODE check_violation) is the only check violation on users without one.
-        if sqlstate == _CHECK_VIOLATION and constraint is None:
+        if state == _CHECK_VIOLATION and constraint is None:
             return Broken.LAST_ADMIN
         return None
-    name = getattr(orig, "sqlite_errorname", None)
+    name = sqlite_error_name(error)
     if name == "SQLITE_CONSTRAINT_UNIQUE":
         return Broken.UNIQUE
     # RAISE(ABORT) in a trigger: the guard's triggers are the only ones on users.
