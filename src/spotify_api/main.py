@@ -39,6 +39,7 @@ from spotify_api.core.reads import open_reads
 from spotify_api.core.redis import create_cache_redis, create_redis
 from spotify_api.core.routing import install_routing_edges
 from spotify_api.core.security import PasswordHasher
+from spotify_api.core.transactions import transaction_factory
 from spotify_api.ops.docs import install_docs
 from spotify_api.ops.router import router as ops_router
 from spotify_api.playlists.router import router as playlists_router
@@ -104,6 +105,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.read_sessionmaker = create_sessionmaker(app.state.read_engine)
             app.state.reads = await open_reads(settings, engine)
             stack.push_async_callback(app.state.reads.close)
+            app.state.transactions = transaction_factory(
+                app.state.reads, app.state.sessionmaker, engine.dialect.name
+            )
             app.state.redis = create_redis(redis_settings)
             stack.push_async_callback(app.state.redis.aclose)
             app.state.cache_redis = create_cache_redis(redis_settings, app.state.redis)

@@ -100,10 +100,11 @@ async def redis_proxy(upstream_host: str, upstream_port: int) -> AsyncIterator[R
 
 
 async def until_waiting_for_locks(engine: AsyncEngine, count: int) -> None:
-    """Return once `count` of the app's connections wait for a lock (PostgreSQL)."""
+    """Return once `count` of the app's connections (its engine's and its pool's, see
+    core.reads) wait for a lock (PostgreSQL)."""
     query = text(
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-        "AND application_name = 'spotify-api' AND wait_event_type = 'Lock'"
+        "AND application_name LIKE 'spotify-api%' AND wait_event_type = 'Lock'"
     )
 
     async def poll() -> None:

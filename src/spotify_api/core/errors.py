@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -265,22 +266,32 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 UNAVAILABLE_SQLSTATES = frozenset({"57014", "55P03", "57P01", "57P03", "53300"})
 
 
-def _driver_field(error: DBAPIError, name: str) -> str | None:
-    """A text field of the driver's error: SQLAlchemy's adapted error carries some, asyncpg's
-    own (its cause) all of them (the SQLSTATE, the constraint's name)."""
-    for candidate in (error.orig, getattr(error.orig, "__cause__", None)):
+#: A failed statement, through SQLAlchemy or straight from asyncpg (`core.reads`,
+#: `core.transactions`).
+DATABASE_ERRORS = (DBAPIError, asyncpg.PostgresError)
+DatabaseError: TypeAlias = DBAPIError | asyncpg.PostgresError
+
+
+def _driver_field(error: DatabaseError, name: str) -> str | None:
+    """A text field of the driver's error: asyncpg's carries all of them (the SQLSTATE, the
+    constraint's name); SQLAlchemy's adapted error some, its cause (asyncpg's) the rest."""
+    if isinstance(error, asyncpg.PostgresError):
+        candidates: tuple[object, ...] = (error,)
+    else:
+        candidates = (error.orig, getattr(error.orig, "__cause__", None))
+    for candidate in candidates:
         value = getattr(candidate, name, None)
         if isinstance(value, str):
             return value
     return None
 
 
-def sqlstate(error: DBAPIError) -> str | None:
+def sqlstate(error: DatabaseError) -> str | None:
     """PostgreSQL's SQLSTATE of a failed statement; None on SQLite."""
     return _driver_field(error, "sqlstate")
 
 
-def constraint_name(error: DBAPIError) -> str | None:
+def constraint_name(error: DatabaseError) -> str | None:
     """The constraint PostgreSQL names as broken, if any (SQLite names none)."""
     return _driver_field(error, "constraint_name")
 
@@ -297,7 +308,11 @@ def is_backend_unavailable(exc: BaseException) -> bool:
         return True
     if isinstance(exc, DBAPIError):
         return exc.connection_invalidated or sqlstate(exc) in UNAVAILABLE_SQLSTATES
-    return isinstance(exc, TimeoutError | ConnectionError)
+    if isinstance(exc, asyncpg.PostgresError):
+        return sqlstate(exc) in UNAVAILABLE_SQLSTATES
+    # asyncpg's own: a connection lost or left in a state it cannot leave.
+    lost = (asyncpg.InterfaceError, asyncpg.InternalClientError, TimeoutError, ConnectionError)
+    return isinstance(exc, lost)
 
 
 async def _backend_unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -313,5 +328,14 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for error_class in (PoolTimeoutError, DBAPIError, RedisError, TimeoutError, ConnectionError):
+    for error_class in (
+        PoolTimeoutError,
+        DBAPIError,
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+        asyncpg.InternalClientError,
+        RedisError,
+        TimeoutError,
+        ConnectionError,
+    ):
         app.add_exception_handler(error_class, _backend_unavailable)

@@ -38,9 +38,8 @@ from typing import Annotated, TypeVar, cast
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import Response
-from sqlalchemy.exc import DBAPIError
 
-from spotify_api.core.errors import Conflict, Unprocessable, sqlstate
+from spotify_api.core.errors import DATABASE_ERRORS, Conflict, Unprocessable, sqlstate
 from spotify_api.core.idempotency_records import IdempotencyRecords, StoredAnswer
 from spotify_api.core.unit_of_work import UnitOfWork, UnitOfWorkDep
 from spotify_api.settings import Settings
@@ -93,7 +92,7 @@ def _replay(stored: StoredAnswer, fingerprint: str) -> Response:
 class IdempotencyStore:
     def __init__(self, uow: UnitOfWork, settings: Settings, clock: Clock) -> None:
         self.uow = uow
-        self.records = IdempotencyRecords(uow.session)
+        self.records = IdempotencyRecords(uow)
         self.ttl = timedelta(seconds=settings.idempotency_ttl_seconds)
         self.wait_seconds = settings.idempotency_wait_seconds
         self.clock = clock
@@ -113,7 +112,7 @@ class IdempotencyStore:
             stored = await self.records.claim(
                 user_id, key_hash, fingerprint, now, now + self.ttl, self.wait_seconds
             )
-        except DBAPIError as error:
+        except DATABASE_ERRORS as error:
             if sqlstate(error) != _LOCK_NOT_AVAILABLE:
                 raise
             await self.uow.rollback()

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from spotify_api.core.idempotency_records import IdempotencyRecords
+from spotify_api.core.idempotency_records import purge_expired
 from spotify_api.settings import Settings
 
 logger = logging.getLogger("spotify_api.idempotency")
@@ -43,7 +43,7 @@ class IdempotencyPurge:
         while True:
             now = datetime.fromtimestamp(self.clock(), UTC)
             async with self.sessionmaker() as session:
-                deleted = await IdempotencyRecords(session).purge_expired(now, self.batch)
+                deleted = await purge_expired(session, now, self.batch)
                 await session.commit()
             purged += deleted
             if deleted < self.batch:

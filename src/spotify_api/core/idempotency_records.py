@@ -17,11 +17,15 @@ from typing import Any, cast
 from sqlalchemy import (
     JSON,
     CursorResult,
+    Executable,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     String,
+    Table,
+    Uuid,
+    bindparam,
     delete,
     select,
     text,
@@ -33,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotify_api.core.db import Base, UtcDateTime, dialect_of
+from spotify_api.core.transactions import Statements
 
 
 class IdempotencyRecord(Base):
@@ -63,13 +68,53 @@ class StoredAnswer:
     body: bytes
 
 
-class IdempotencyRecords:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+_COLUMNS = ("fingerprint", "status", "media_type", "headers", "body", "created_at", "expires_at")
+_records = cast(Table, IdempotencyRecord.__table__)
+# Named apart from the columns: SQLAlchemy keeps a column's name for its own VALUES/SET binds.
+_ROW = (_records.c.user_id == bindparam("uid", type_=Uuid())) & (
+    _records.c.key_hash == bindparam("key", type_=String())
+)
 
-    @staticmethod
-    def _row(user_id: uuid.UUID, key_hash: str) -> Any:
-        return (IdempotencyRecord.user_id == user_id) & (IdempotencyRecord.key_hash == key_hash)
+
+def _claim(dialect: str) -> Executable:
+    """INSERT the claim, or take over an expired row; returns the key if it claimed."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = {name: bindparam(f"new_{name}", type_=_records.c[name].type) for name in _COLUMNS}
+    new = insert(_records).values(
+        user_id=bindparam("uid", type_=Uuid()), key_hash=bindparam("key", type_=String()), **values
+    )
+    return new.on_conflict_do_update(
+        index_elements=[_records.c.user_id, _records.c.key_hash],
+        set_={name: new.excluded[name] for name in _COLUMNS},
+        where=_records.c.expires_at <= bindparam("new_created_at", type_=UtcDateTime()),
+    ).returning(_records.c.key_hash)
+
+
+_CLAIMS = {dialect: _claim(dialect) for dialect in ("postgresql", "sqlite")}
+_SET_LOCK_WAIT = text("SELECT set_config('lock_timeout', :wait, true)")
+_RESET_LOCK_WAIT = text("RESET lock_timeout")  # to the connection's own
+_STORED = select(
+    _records.c.fingerprint,
+    _records.c.status,
+    _records.c.media_type,
+    _records.c.headers,
+    _records.c.body,
+).where(_ROW)
+_STORE = (
+    update(_records)
+    .where(_ROW)
+    .values(
+        status=bindparam("new_status", type_=Integer()),
+        media_type=bindparam("new_media_type", type_=String()),
+        headers=bindparam("new_headers", type_=_records.c.headers.type),
+        body=bindparam("new_body", type_=LargeBinary()),
+    )
+)
+
+
+class IdempotencyRecords:
+    def __init__(self, statements: Statements) -> None:
+        self.statements = statements
 
     async def claim(
         self,
@@ -88,43 +133,22 @@ class IdempotencyRecords:
         it, SQLSTATE 55P03). On SQLite this INSERT is the transaction's first write, which
         waits for the database's one write lock, so the other has always ended by then.
         """
-        values = {
-            "fingerprint": fingerprint,
-            "status": None,
-            "media_type": None,
-            "headers": None,
-            "body": None,
-            "created_at": now,
-            "expires_at": expires_at,
-        }
-        dialect = await dialect_of(self.session)
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        new = insert(IdempotencyRecord).values(user_id=user_id, key_hash=key_hash, **values)
-        statement = new.on_conflict_do_update(
-            index_elements=[IdempotencyRecord.user_id, IdempotencyRecord.key_hash],
-            set_={name: new.excluded[name] for name in values},
-            where=IdempotencyRecord.expires_at <= now,
-        ).returning(IdempotencyRecord.key_hash)
+        row = {"uid": user_id, "key": key_hash}
+        answer = {"status": None, "media_type": None, "headers": None, "body": None}
+        values = {"fingerprint": fingerprint, **answer, "created_at": now, "expires_at": expires_at}
+        params = {**row, **{f"new_{name}": value for name, value in values.items()}}
+        fetch, dialect = self.statements.fetch, self.statements.dialect
         if dialect == "postgresql":
             wait = f"{max(int(wait_seconds * 1000), 1)}ms"
-            await self.session.execute(
-                text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": wait}
-            )
-            claimed = (await self.session.execute(statement)).first()
-            await self.session.execute(text("RESET lock_timeout"))  # the connection's own
+            await fetch(_SET_LOCK_WAIT, {"wait": wait})
+            claimed = await fetch(_CLAIMS[dialect], params)
+            await fetch(_RESET_LOCK_WAIT, {})
         else:
-            claimed = (await self.session.execute(statement)).first()
-        if claimed is not None:
+            claimed = await fetch(_CLAIMS[dialect], params)
+        if claimed:
             return None
-        query = select(
-            IdempotencyRecord.fingerprint,
-            IdempotencyRecord.status,
-            IdempotencyRecord.media_type,
-            IdempotencyRecord.headers,
-            IdempotencyRecord.body,
-        ).where(self._row(user_id, key_hash))
-        row = (await self.session.execute(query)).one()
-        return StoredAnswer(row[0], row[1], row[2], row[3] or {}, row[4] or b"")
+        found = (await fetch(_STORED, row))[0]
+        return StoredAnswer(found[0], found[1], found[2], found[3] or {}, found[4] or b"")
 
     async def store(
         self,
@@ -136,27 +160,25 @@ class IdempotencyRecords:
         body: bytes,
     ) -> None:
         """Write the answer into the row this transaction claimed."""
-        await self.session.execute(
-            update(IdempotencyRecord)
-            .where(self._row(user_id, key_hash))
-            .values(status=status, media_type=media_type, headers=headers, body=body)
-            .execution_options(synchronize_session=False)
-        )
+        params = {"uid": user_id, "key": key_hash, "new_status": status}
+        params |= {"new_media_type": media_type, "new_headers": headers, "new_body": body}
+        await self.statements.fetch(_STORE, params)
 
-    async def purge_expired(self, now: datetime, batch: int) -> int:
-        """Delete up to `batch` expired rows; how many. On PostgreSQL, rows that a claim is
-        taking over right now are skipped (SKIP LOCKED), so a purge never waits for requests."""
-        expired = (
-            select(IdempotencyRecord.user_id, IdempotencyRecord.key_hash)
-            .where(IdempotencyRecord.expires_at <= now)
-            .limit(batch)
-        )
-        if await dialect_of(self.session) == "postgresql":
-            expired = expired.with_for_update(skip_locked=True)
-        key = tuple_(IdempotencyRecord.user_id, IdempotencyRecord.key_hash)
-        result = await self.session.execute(
-            delete(IdempotencyRecord)
-            .where(key.in_(expired))
-            .execution_options(synchronize_session=False)
-        )
-        return int(cast("CursorResult[Any]", result).rowcount)
+
+async def purge_expired(session: AsyncSession, now: datetime, batch: int) -> int:
+    """Delete up to `batch` expired rows; how many. On PostgreSQL, rows that a claim is taking
+    over right now are skipped (SKIP LOCKED), so a purge never waits for requests."""
+    expired = (
+        select(IdempotencyRecord.user_id, IdempotencyRecord.key_hash)
+        .where(IdempotencyRecord.expires_at <= now)
+        .limit(batch)
+    )
+    if await dialect_of(session) == "postgresql":
+        expired = expired.with_for_update(skip_locked=True)
+    key = tuple_(IdempotencyRecord.user_id, IdempotencyRecord.key_hash)
+    result = await session.execute(
+        delete(IdempotencyRecord)
+        .where(key.in_(expired))
+        .execution_options(synchronize_session=False)
+    )
+    return int(cast("CursorResult[Any]", result).rowcount)

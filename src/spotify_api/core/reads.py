@@ -12,11 +12,16 @@ state behind. On SQLite the same statements run through the engine, in autocommi
 No connection is pinged before it is lent. One that died while it sat in the pool (the database
 restarted, a proxy dropped it) fails its first statement; a read changed nothing, so it simply
 runs again on a fresh connection. Past that, a database that cannot answer is a 503.
+
+The playlists' changes borrow this pool's connections for their transactions
+(`core.transactions`): a connection that comes back inside a transaction (its request was cut
+off) is rolled back before it is lent again; every other one is lent as it is.
 """
 
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -32,11 +37,12 @@ from spotify_api.core.errors import UNAVAILABLE_SQLSTATES, ServiceUnavailable
 from spotify_api.settings import Settings
 
 Rows = Sequence[Sequence[Any]]
+_COMPILED_KEPT = 512
 
 # A connection that the server closed fails in one of these ways, depending on whether the
 # driver has seen the close yet (InternalClientError: the server's last words arrived while
 # the connection was idle, and the next statement finds it in a state it cannot leave).
-_DEAD_CONNECTION = (
+DEAD_CONNECTION = (
     asyncpg.ConnectionDoesNotExistError,
     asyncpg.InterfaceError,
     asyncpg.InternalClientError,
@@ -67,8 +73,11 @@ class EngineReads:
         """The engine is the app's: it is disposed with it."""
 
 
-async def _no_reset(_connection: asyncpg.Connection) -> None:
-    """Nothing to reset: these connections only ever run SELECTs outside a transaction."""
+async def _end_transaction(connection: asyncpg.Connection) -> None:
+    """What a connection needs when it comes back: nothing after a read (SELECTs in autocommit
+    leave no state), a ROLLBACK after a transaction that did not end."""
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
 
 
 async def _decode_json(connection: asyncpg.Connection) -> None:
@@ -114,7 +123,7 @@ class PostgresReads:
     def __init__(self, settings: Settings, engine: AsyncEngine) -> None:
         self.settings = settings
         self.sql_dialect = engine.dialect
-        self._compiled: dict[int, _Compiled] = {}
+        self._compiled: OrderedDict[int, _Compiled] = OrderedDict()
         self._pool: asyncpg.Pool | None = None
         #: Called with each statement's SQL once its rows are in (as SQLAlchemy's
         #: `after_cursor_execute` is for the engine's statements).
@@ -129,55 +138,72 @@ class PostgresReads:
             min_size=0,
             max_size=settings.db_pool_size,
             max_inactive_connection_lifetime=settings.db_pool_recycle_seconds,
-            reset=_no_reset,
+            reset=_end_transaction,
             init=_decode_json,
             timeout=settings.db_connect_timeout_seconds,
             command_timeout=settings.db_statement_timeout_seconds + 0.5,
             server_settings={
                 "application_name": "spotify-api reads",
                 "statement_timeout": str(statement_ms),
+                # As the engine's (core.db): for the transactions that borrow these connections.
+                "lock_timeout": str(statement_ms),
+                "idle_in_transaction_session_timeout": "60000",
             },
         )
 
-    def _sql(self, statement: Executable) -> _Compiled:
-        """The statement compiled for asyncpg on first use. Statements are built once (module
-        constants, or one per shape of a list query), so this holds a bounded few; it keeps
-        each statement, so that its id cannot be reused by another."""
-        found = self._compiled.get(id(statement))
-        if found is None or found.statement is not statement:
-            found = _Compiled.of(statement, self.sql_dialect)
-            self._compiled[id(statement)] = found
-        return found
-
-    async def fetch(self, statement: Executable, params: Mapping[str, Any]) -> Rows:
+    @property
+    def pool(self) -> asyncpg.Pool:
         if self._pool is None:
             raise RuntimeError("PostgresReads.start() was not awaited")
-        compiled = self._sql(statement)
+        return self._pool
+
+    def compiled(self, statement: Executable) -> _Compiled:
+        """The statement compiled for asyncpg on first use. Hot statements are built once
+        (module constants, or one per shape of a list query); a rare one built for one call
+        (a playlist's renumbering) is compiled and soon forgotten: the most recently used
+        `_COMPILED_KEPT` are kept, each with its statement, so that its id cannot be reused by
+        another while it is."""
+        key = id(statement)
+        found = self._compiled.get(key)
+        if found is None or found.statement is not statement:
+            found = _Compiled.of(statement, self.sql_dialect)
+            self._compiled[key] = found
+            if len(self._compiled) > _COMPILED_KEPT:
+                self._compiled.popitem(last=False)
+        else:
+            self._compiled.move_to_end(key)
+        return found
+
+    def observe(self, sql: str) -> None:
+        for observe in self.observers:
+            observe(sql)
+
+    async def fetch(self, statement: Executable, params: Mapping[str, Any]) -> Rows:
+        compiled = self.compiled(statement)
         sql, args = compiled.sql, compiled.arguments(params)
         timeout = self.settings.db_pool_timeout_seconds
         for attempt in (1, 2):
             try:
-                async with self._pool.acquire(timeout=timeout) as connection:
+                async with self.pool.acquire(timeout=timeout) as connection:
                     try:
                         rows: Rows = await connection.fetch(sql, *args)
-                    except _DEAD_CONNECTION:
+                    except DEAD_CONNECTION:
                         connection.terminate()  # never lent again
                         raise
-                for observe in self.observers:
-                    observe(sql)
+                self.observe(sql)
                 return rows
-            except _DEAD_CONNECTION as error:
+            except DEAD_CONNECTION as error:
                 if attempt == 2:
-                    raise self._unavailable() from error
+                    raise self.unavailable() from error
             except TimeoutError as error:  # no free connection, or the statement took too long
-                raise self._unavailable() from error
+                raise self.unavailable() from error
             except asyncpg.PostgresError as error:
                 if error.sqlstate in UNAVAILABLE_SQLSTATES:
-                    raise self._unavailable() from error
+                    raise self.unavailable() from error
                 raise
         raise AssertionError("unreachable")
 
-    def _unavailable(self) -> ServiceUnavailable:
+    def unavailable(self) -> ServiceUnavailable:
         return ServiceUnavailable(retry_after=self.settings.retry_after_seconds)
 
     async def close(self) -> None:

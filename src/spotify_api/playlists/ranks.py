@@ -35,8 +35,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from spotify_api.core.transactions import Statements
 from spotify_api.playlists.models import RANK_GAP, RANK_LIMIT
 from spotify_api.playlists.tables import items
 
@@ -128,7 +128,7 @@ def gap(kind: Gap) -> Subquery:
 
 
 async def renumber(
-    session: AsyncSession,
+    statements: Statements,
     playlist_id: Any,
     new_index: Callable[[ColumnElement[int]], ColumnElement[int]],
 ) -> None:
@@ -145,13 +145,15 @@ async def renumber(
         .where(in_playlist)
         .subquery()
     )
-    await session.execute(
+    park = (
         update(items)
         .where(in_playlist, rank == ordered.c.old)
         .values(rank=big(_PARKED) - new_index(ordered.c.index))
     )
-    await session.execute(
+    await statements.fetch(park, {})
+    place = (
         update(items)
         .where(in_playlist, rank < -RANK_LIMIT)
         .values(rank=(big(_PARKED) - rank + 1) * RANK_GAP)
     )
+    await statements.fetch(place, {})

@@ -1,10 +1,13 @@
 """The writes of playlists, each a fixed few statements, under the playlist row's lock.
 
 A change locks its playlist with one statement that returns what the service checks (owner,
-visibility, snapshot, length). What follows is one statement on PostgreSQL: a data-modifying CTE
-changes the items (their new ranks found inside it, see `ranks`) and the playlist row's count,
-snapshot and `updated_at` with them, and changes neither if the items statement found nothing to
-do. SQLite has no DML in CTEs, so there the items statement and the playlist's update are two.
+visibility, snapshot, length; for an add, whether the song exists, held so that it cannot
+leave the catalog before the commit). What follows is one statement on PostgreSQL: a
+data-modifying CTE changes the items (their new ranks found inside it, see `ranks`) and the
+playlist row's count, snapshot and `updated_at` with them, and changes neither if the items
+statement found nothing to do. SQLite has no DML in CTEs, so there the items statement and the
+playlist's update are two. The statements run in the request's transaction
+(`core.transactions`: on PostgreSQL straight on asyncpg).
 
 The neighbours are read after the lock, never by the lock's statement: on PostgreSQL a
 `SELECT … FOR UPDATE` that waited re-reads the locked row but not the rest of its query, whose
@@ -32,15 +35,15 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningDelete, ReturningInsert, ReturningUpdate
 
 from spotify_api.core.db import UtcDateTime, utc_now
+from spotify_api.core.transactions import Statements
 from spotify_api.playlists import ranks
 from spotify_api.playlists.models import RANK_GAP
 from spotify_api.playlists.ranks import PLAYLIST, Gap, gap, gap_for, window, window_bounds
 from spotify_api.playlists.reads import playlist_columns
-from spotify_api.playlists.tables import items, playlists
+from spotify_api.playlists.tables import items, playlists, songs
 from spotify_api.playlists.views import PlaylistView, playlist_view
 
 SONG = bindparam("sid", type_=Uuid())
@@ -62,6 +65,8 @@ class Locked:
     public: bool
     snapshot_id: str
     total_songs: int
+    #: Whether the song to add exists (and is held); True when no song was asked about.
+    song_held: bool = True
 
 
 _LOCKED_COLUMNS = (
@@ -71,6 +76,27 @@ _LOCKED_COLUMNS = (
     playlists.c.total_songs,
 )
 _LOCK_ROW = select(*_LOCKED_COLUMNS).where(playlists.c.id == PLAYLIST).with_for_update()
+# The song first, the playlist then: the lock order of a song's deletion (catalog's lock_songs,
+# then the playlists that hold it), so that the two cannot deadlock. The subquery in the select
+# list runs as the playlist's row is read, before the row lock is taken above that read.
+_HELD_SONG = (
+    select(songs.c.id)
+    .where(songs.c.id == SONG)
+    .with_for_update(read=True, key_share=True)
+    .scalar_subquery()
+)
+_LOCK_ROW_HOLDING_SONG = (
+    select(*_LOCKED_COLUMNS, _HELD_SONG.is_not(None))
+    .where(playlists.c.id == PLAYLIST)
+    .with_for_update(of=playlists)
+)
+# SQLite: a write to the song's row takes the database's write lock, the song held with it.
+_HOLD_SONG_SQLITE = (
+    update(songs)
+    .where(songs.c.id == SONG)
+    .values(updated_at=songs.c.updated_at)
+    .returning(songs.c.id)
+)
 # SQLite's stand-in for a row lock: a write takes the database's write lock (waiting for it up
 # to the busy time-out), so that everything the transaction reads after it is current.
 _LOCK_DATABASE = (
@@ -98,6 +124,9 @@ _VIEWS = {
     for postgres in (True, False)
 }
 _DELETE = delete(playlists).where(playlists.c.id == PLAYLIST)
+_INSERT_AT = insert(items).values(
+    playlist_id=PLAYLIST, rank=bindparam("rank"), song_id=SONG, added_at=NOW
+)
 #: The playlist's renewal after its items changed, as a statement of its own.
 _TOUCH = (
     update(playlists)
@@ -175,19 +204,32 @@ def _with_playlist(change: ItemsChange, delta: int) -> ReturningUpdate[Any]:
 
 
 class PlaylistRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-        bind = session.bind
-        self.postgres = bind is not None and bind.dialect.name == "postgresql"
+    def __init__(self, statements: Statements) -> None:
+        self.statements = statements
+        self.postgres = statements.dialect == "postgresql"
 
-    async def lock(self, playlist_id: uuid.UUID) -> Locked | None:
-        """The playlist's row, locked until the transaction ends, so that changes serialise.
+    async def _rows(self, statement: Any, params: dict[str, Any]) -> Any:
+        return await self.statements.fetch(statement, params)
 
-        PostgreSQL locks the row (SELECT … FOR UPDATE); SQLite takes its database's write lock.
+    async def lock(self, playlist_id: uuid.UUID, song_id: uuid.UUID | None = None) -> Locked | None:
+        """The playlist's row, locked until the transaction ends, so that changes serialise;
+        with `song_id`, that song held first (see `Locked.song_held`).
+
+        PostgreSQL locks the rows (FOR KEY SHARE, FOR UPDATE); SQLite takes its database's
+        write lock.
         """
-        statement = _LOCK_ROW if self.postgres else _LOCK_DATABASE
-        row = (await self.session.execute(statement, {"pid": playlist_id})).first()
-        return None if row is None else Locked(row[0], row[1], row[2], row[3])
+        params = {"pid": playlist_id, "sid": song_id}
+        if self.postgres:
+            statement = _LOCK_ROW if song_id is None else _LOCK_ROW_HOLDING_SONG
+            found = await self._rows(statement, params)
+            held = song_id is None or (bool(found) and bool(found[0][4]))
+        else:
+            held = song_id is None or bool(await self._rows(_HOLD_SONG_SQLITE, params))
+            found = await self._rows(_LOCK_DATABASE, params)
+        if not found:
+            return None
+        row = found[0]
+        return Locked(row[0], row[1], row[2], row[3], held)
 
     async def create(
         self, owner_id: uuid.UUID, name: str, description: str, public: bool
@@ -204,32 +246,32 @@ class PlaylistRepository:
             "created_at": now,
             "updated_at": now,
         }
-        await self.session.execute(_CREATE, values)
+        await self._rows(_CREATE, values)
         return await self._view(playlist_id)
 
     async def _view(self, playlist_id: uuid.UUID) -> PlaylistView:
-        row = (await self.session.execute(_VIEWS[self.postgres], {"pid": playlist_id})).one()
+        (row,) = await self._rows(_VIEWS[self.postgres], {"pid": playlist_id})
         return playlist_view(row)
 
     async def update(self, playlist_id: uuid.UUID, changes: dict[str, Any]) -> PlaylistView:
         """Set the `changes` given (name, description, public); renew the snapshot."""
         params = {f"new_{field}": changes.get(field) for field in ("name", "description", "public")}
         params |= {"pid": playlist_id, "snapshot": new_snapshot_id(), "now": utc_now()}
-        await self.session.execute(_UPDATE, params)
+        await self._rows(_UPDATE, params)
         return await self._view(playlist_id)
 
     async def delete(self, playlist_id: uuid.UUID) -> None:
-        await self.session.execute(_DELETE, {"pid": playlist_id})
+        await self._rows(_DELETE, {"pid": playlist_id})
 
     async def _change(self, change: ItemsChange, delta: int, params: dict[str, Any]) -> int:
         """Run `change` on the items and renew the playlist if it changed any (its count moved by
         `delta` per item); how many it changed. Renews `params["snapshot"]` and "now"."""
         if self.postgres:
-            changed = await self.session.scalar(_with_playlist(change, delta), params)
-            return int(changed or 0)
-        count = len((await self.session.execute(change, params)).all())
+            changed = await self._rows(_with_playlist(change, delta), params)
+            return int(changed[0][0]) if changed else 0
+        count = len(await self._rows(change, params))
         if count:
-            await self.session.execute(_TOUCH, {**params, "delta": delta * count})
+            await self._rows(_TOUCH, {**params, "delta": delta * count})
         return count
 
     @staticmethod
@@ -237,7 +279,7 @@ class PlaylistRepository:
         return {"pid": playlist_id, "snapshot": new_snapshot_id(), "now": utc_now(), **values}
 
     async def _touch(self, params: dict[str, Any], delta: int) -> None:
-        await self.session.execute(_TOUCH, {**params, "delta": delta})
+        await self._rows(_TOUCH, {**params, "delta": delta})
 
     async def insert_item(
         self, playlist_id: uuid.UUID, length: int, position: int, song_id: uuid.UUID
@@ -252,11 +294,9 @@ class PlaylistRepository:
             def new_index(index: ColumnElement[int]) -> ColumnElement[int]:
                 return case((index >= position, index + 1), else_=index)
 
-            await ranks.renumber(self.session, playlist_id, new_index)
-            row = {"playlist_id": playlist_id, "rank": (position + 1) * RANK_GAP}
-            await self.session.execute(
-                insert(items).values(**row, song_id=song_id, added_at=params["now"])
-            )
+            await ranks.renumber(self.statements, playlist_id, new_index)
+            row = {"pid": playlist_id, "rank": (position + 1) * RANK_GAP, "sid": song_id}
+            await self._rows(_INSERT_AT, {**row, "now": params["now"]})
             await self._touch(params, 1)
         return str(params["snapshot"])
 
@@ -308,6 +348,6 @@ class PlaylistRepository:
                 else_=index - count,
             )
 
-        await ranks.renumber(self.session, playlist_id, new_index)
+        await ranks.renumber(self.statements, playlist_id, new_index)
         await self._touch(params, 0)
         return str(params["snapshot"])

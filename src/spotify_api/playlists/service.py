@@ -12,7 +12,6 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypedDict
 
-from spotify_api.catalog.repository import CatalogRepository
 from spotify_api.core.errors import InvalidField
 from spotify_api.core.keyset import PageQuery
 from spotify_api.core.reads import ReadDatabase
@@ -70,10 +69,8 @@ def _in_range(field: str, value: int, highest: int) -> None:
 class PlaylistService:
     def __init__(self, uow: UnitOfWork, read_database: ReadDatabase) -> None:
         self.uow = uow
-        self.db = uow.session
         self.reads = PlaylistReads(read_database)
-        self.playlists = PlaylistRepository(self.db)
-        self.catalog = CatalogRepository(self.db)
+        self.playlists = PlaylistRepository(uow)
 
     # -- reading
 
@@ -128,10 +125,9 @@ class PlaylistService:
         body: schemas.AddSong,
         if_match: str | None,
     ) -> SongAdded:
-        # The song before the playlist: the lock order of a song's deletion (see lock_songs).
-        song_exists = await self.catalog.hold_song(body.song_id)
-        playlist = _changeable(await self.playlists.lock(playlist_id), user_id, if_match)
-        if not song_exists:
+        locked = await self.playlists.lock(playlist_id, body.song_id)
+        playlist = _changeable(locked, user_id, if_match)
+        if not playlist.song_held:
             raise SongNotFound()
         length = playlist.total_songs
         if length >= MAX_ITEMS:

@@ -1,0 +1,140 @@
+"""A write's transaction on the shortest path the driver allows: statements built once with
+SQLAlchemy Core, sent one by one between BEGIN and COMMIT, returning plain rows.
+
+On PostgreSQL the statements go straight to asyncpg, on a connection borrowed from the read
+pool (`core.reads.PostgresReads`, which compiles each statement once): no ORM, no flush, no
+greenlet hop per statement, so that a playlist change costs its round trips and little more.
+The connection is taken, and BEGIN sent, with the first statement; COMMIT or ROLLBACK gives it
+back. A connection found dead at BEGIN (it died in the pool) is dropped and the transaction
+begins on another, which is safe because nothing was sent yet; a connection lost later is an
+error of the write (a 503, see `core.errors`), never retried, because the write may have
+happened. On SQLite the same statements run through a session of the engine.
+
+The driver's errors are not translated here: `core.errors` reads their SQLSTATE whichever
+driver raised them, and answers those of a database that cannot answer now with 503.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, cast
+
+import asyncpg
+from sqlalchemy import CursorResult, Executable
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from spotify_api.core.reads import DEAD_CONNECTION, PostgresReads, ReadDatabase, Rows
+
+
+class Statements(Protocol):
+    """Where a repository's statements run: inside one transaction."""
+
+    dialect: str
+
+    async def fetch(self, statement: Executable, params: Mapping[str, Any]) -> Rows:
+        """The statement's rows (none for a statement that returns none)."""
+        ...
+
+
+class Transaction(Statements, Protocol):
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None:
+        """End the transaction if it began, changing nothing; safe to call again."""
+        ...
+
+
+TransactionFactory = Callable[[], Transaction]
+
+
+class PostgresTransaction:
+    dialect = "postgresql"
+
+    def __init__(self, reads: PostgresReads) -> None:
+        self.reads = reads
+        self._connection: asyncpg.Connection | None = None
+
+    async def _begun(self) -> asyncpg.Connection:
+        if self._connection is not None:
+            return self._connection
+        pool, timeout = self.reads.pool, self.reads.settings.db_pool_timeout_seconds
+        for attempt in (1, 2):
+            try:
+                connection = await pool.acquire(timeout=timeout)
+            except TimeoutError as error:  # no free connection in time
+                raise self.reads.unavailable() from error
+            try:
+                await connection.execute("BEGIN")
+            except DEAD_CONNECTION as error:
+                connection.terminate()
+                await pool.release(connection)
+                if attempt == 2:
+                    raise self.reads.unavailable() from error
+                continue
+            except BaseException:
+                await pool.release(connection)
+                raise
+            self._connection = connection
+            return connection
+        raise AssertionError("unreachable")
+
+    async def fetch(self, statement: Executable, params: Mapping[str, Any]) -> Rows:
+        connection = await self._begun()
+        compiled = self.reads.compiled(statement)
+        rows: Rows = await connection.fetch(compiled.sql, *compiled.arguments(params))
+        self.reads.observe(compiled.sql)
+        return rows
+
+    async def commit(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            await connection.execute("COMMIT")
+        finally:
+            # Back to the pool whatever happened: one still in its transaction (the COMMIT
+            # failed, or this task was cancelled) is rolled back there (core.reads).
+            await self.reads.pool.release(connection)
+
+    async def rollback(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            await connection.execute("ROLLBACK")
+        except Exception:
+            connection.terminate()
+        finally:
+            await self.reads.pool.release(connection)
+
+
+class SessionTransaction:
+    """SQLite (and any engine): the statements through a session, which begins with the first."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self.session = session
+        self.dialect = dialect
+
+    async def fetch(self, statement: Executable, params: Mapping[str, Any]) -> Rows:
+        result = cast("CursorResult[Any]", await self.session.execute(statement, dict(params)))
+        return result.all() if result.returns_rows else []
+
+    async def commit(self) -> None:
+        try:
+            await self.session.commit()
+        finally:
+            await self.session.close()
+
+    async def rollback(self) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+
+def transaction_factory(
+    reads: ReadDatabase, sessionmaker: async_sessionmaker[AsyncSession], dialect: str
+) -> TransactionFactory:
+    if isinstance(reads, PostgresReads):
+        return lambda: PostgresTransaction(reads)
+    return lambda: SessionTransaction(sessionmaker(), dialect)
