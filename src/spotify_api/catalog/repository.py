@@ -28,19 +28,6 @@ class CatalogRepository:
 
     # -- songs
 
-    async def hold_song(self, song_id: uuid.UUID) -> bool:
-        """Whether the song exists; if it does, it stays until this transaction ends.
-
-        PostgreSQL takes FOR KEY SHARE on its row: a delete (FOR UPDATE) waits, an edit does
-        not. SQLite takes its database's write lock (`take_sqlite_write_lock`).
-        """
-        if await dialect_of(self.session) == "sqlite":
-            return (
-                await take_sqlite_write_lock(self.session, Song.updated_at, Song.id == song_id) > 0
-            )
-        query = select(Song.id).where(Song.id == song_id).with_for_update(read=True, key_share=True)
-        return await self.session.scalar(query) is not None
-
     async def lock_songs(self, song_ids: Select[Any]) -> list[uuid.UUID]:
         """Lock these songs (FOR UPDATE, in id order) before they leave the catalog; the ids of
         those still there.

@@ -174,6 +174,18 @@ class PostgresReads:
             self._compiled.move_to_end(key)
         return found
 
+    async def _expire(self, connection: asyncpg.Connection) -> None:
+        """A connection found dead is never lent again, nor, most likely, are its idle peers
+        alive (the database restarted, a proxy dropped them): each is replaced before it is
+        lent next."""
+        connection.terminate()
+        await self.pool.expire_connections()
+
+    async def dead(self, connection: asyncpg.Connection) -> None:
+        """`_expire` for a connection checked out by hand (`core.transactions`), given back."""
+        await self._expire(connection)
+        await self.pool.release(connection)
+
     def observe(self, sql: str) -> None:
         for observe in self.observers:
             observe(sql)
@@ -188,7 +200,7 @@ class PostgresReads:
                     try:
                         rows: Rows = await connection.fetch(sql, *args)
                     except DEAD_CONNECTION:
-                        connection.terminate()  # never lent again
+                        await self._expire(connection)
                         raise
                 self.observe(sql)
                 return rows

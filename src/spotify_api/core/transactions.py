@@ -5,10 +5,11 @@ On PostgreSQL the statements go straight to asyncpg, on a connection borrowed fr
 pool (`core.reads.PostgresReads`, which compiles each statement once): no ORM, no flush, no
 greenlet hop per statement, so that a playlist change costs its round trips and little more.
 The connection is taken, and BEGIN sent, with the first statement; COMMIT or ROLLBACK gives it
-back. A connection found dead at BEGIN (it died in the pool) is dropped and the transaction
-begins on another, which is safe because nothing was sent yet; a connection lost later is an
-error of the write (a 503, see `core.errors`), never retried, because the write may have
-happened. On SQLite the same statements run through a session of the engine.
+back. A connection found dead at BEGIN or at that first statement (it died in the pool) is
+dropped and both run again on another, which is safe: nothing was committed and no row was seen.
+A connection lost later is an error of the write (a 503, see `core.errors`), never retried:
+the service has acted on what it read. On SQLite the same statements run through a session of
+the engine.
 
 The driver's errors are not translated here: `core.errors` reads their SQLSTATE whichever
 driver raised them, and answers those of a database that cannot answer now with 503.
@@ -54,36 +55,48 @@ class PostgresTransaction:
         self.reads = reads
         self._connection: asyncpg.Connection | None = None
 
-    async def _begun(self) -> asyncpg.Connection:
+    async def _connect(self) -> asyncpg.Connection:
+        timeout = self.reads.settings.db_pool_timeout_seconds
+        try:
+            return await self.reads.pool.acquire(timeout=timeout)
+        except TimeoutError as error:  # no free connection in time
+            raise self.reads.unavailable() from error
+
+    async def fetch(self, statement: Executable, params: Mapping[str, Any]) -> Rows:
+        compiled = self.reads.compiled(statement)
+        args = compiled.arguments(params)
         if self._connection is not None:
-            return self._connection
-        pool, timeout = self.reads.pool, self.reads.settings.db_pool_timeout_seconds
+            rows: Rows = await self._connection.fetch(compiled.sql, *args)
+        else:
+            rows = await self._begin_with(compiled.sql, args)
+        self.reads.observe(compiled.sql)
+        return rows
+
+    async def _begin_with(self, sql: str, args: list[Any]) -> Rows:
+        """BEGIN and the transaction's first statement, on a connection of the pool. If the
+        connection turns out dead, nothing was committed and nobody saw a row: both run again
+        on a fresh connection, once (the pool's other idle ones are replaced too, see
+        `PostgresReads.dead`)."""
         for attempt in (1, 2):
-            try:
-                connection = await pool.acquire(timeout=timeout)
-            except TimeoutError as error:  # no free connection in time
-                raise self.reads.unavailable() from error
+            connection = await self._connect()
             try:
                 await connection.execute("BEGIN")
+                rows: Rows = await connection.fetch(sql, *args)
             except DEAD_CONNECTION as error:
-                connection.terminate()
-                await pool.release(connection)
+                await self.reads.dead(connection)
                 if attempt == 2:
                     raise self.reads.unavailable() from error
                 continue
             except BaseException:
-                await pool.release(connection)
+                await self._release(connection)
                 raise
             self._connection = connection
-            return connection
+            return rows
         raise AssertionError("unreachable")
 
-    async def fetch(self, statement: Executable, params: Mapping[str, Any]) -> Rows:
-        connection = await self._begun()
-        compiled = self.reads.compiled(statement)
-        rows: Rows = await connection.fetch(compiled.sql, *compiled.arguments(params))
-        self.reads.observe(compiled.sql)
-        return rows
+    async def _release(self, connection: asyncpg.Connection) -> None:
+        """Back to the pool: one still in its transaction is rolled back there (core.reads)."""
+        await self.reads.pool.release(connection)
 
     async def commit(self) -> None:
         connection, self._connection = self._connection, None
@@ -92,9 +105,7 @@ class PostgresTransaction:
         try:
             await connection.execute("COMMIT")
         finally:
-            # Back to the pool whatever happened: one still in its transaction (the COMMIT
-            # failed, or this task was cancelled) is rolled back there (core.reads).
-            await self.reads.pool.release(connection)
+            await self._release(connection)
 
     async def rollback(self) -> None:
         connection, self._connection = self._connection, None
@@ -105,7 +116,7 @@ class PostgresTransaction:
         except Exception:
             connection.terminate()
         finally:
-            await self.reads.pool.release(connection)
+            await self._release(connection)
 
 
 class SessionTransaction:
