@@ -1,5 +1,7 @@
 """The HTTP server's limits, through `spotify-api serve` itself: a request's head is bounded in
-size and in time, and a process serves a bounded number of connections.
+size and in time, and a process serves a bounded number of connections. And its writes: an
+answer's head waits for its body so that both leave in one write, which must never hold back an
+answer without a body (HEAD) or the interim `100 Continue` a client waits for.
 
 Plain sockets on 127.0.0.1, so that the tests send exactly the bytes an attacker would. Every
 wait is bounded by a socket time-out; no assertion is about how long something took.
@@ -129,6 +131,47 @@ def test_the_time_out_applies_to_a_request_after_a_keep_alive_one(port: int) -> 
         assert read_response(sock)[0] == b"HTTP/1.1 200 OK"
         sock.sendall(b"GET /health HTTP/1.1\r\nHo")
         assert closed_by_server(sock)
+
+
+# One write per answer
+
+
+def read_head(sock: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError(f"closed after {data!r}")
+        data += chunk
+    return data
+
+
+def test_answers_to_head_come_whole_and_the_connection_serves_on(port: int) -> None:
+    with connect(port) as sock:
+        for _ in range(3):
+            sock.sendall(b"HEAD /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            answer = read_head(sock)
+            assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+            assert answer.endswith(b"\r\n\r\n")  # a head, and no body after it
+        sock.sendall(head())
+        status, _, body = read_response(sock)
+        assert status == b"HTTP/1.1 200 OK"
+        assert json.loads(body)
+
+
+def test_100_continue_is_sent_before_the_body_is(port: int) -> None:
+    body = json.dumps({"username": "nobody", "password": "wrong password"}).encode()
+    with connect(port) as sock:
+        sock.sendall(
+            b"POST /login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            b"Expect: 100-continue\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+        )
+        assert read_head(sock) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(body)
+        status, headers, answer = read_response(sock)
+    assert status == b"HTTP/1.1 401 Unauthorized"
+    assert headers[b"content-type"] == b"application/problem+json"
+    assert json.loads(answer)["status"] == 401
 
 
 # Connection cap
