@@ -32,7 +32,7 @@ from sqlalchemy import (
     tuple_,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -76,9 +76,9 @@ _ROW = (_records.c.user_id == bindparam("uid", type_=Uuid())) & (
 )
 
 
-def _claim(dialect: str) -> Executable:
+def _sqlite_claim() -> Executable:
     """INSERT the claim, or take over an expired row; returns the key if it claimed."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = sqlite.insert
     values = {name: bindparam(f"new_{name}", type_=_records.c[name].type) for name in _COLUMNS}
     new = insert(_records).values(
         user_id=bindparam("uid", type_=Uuid()), key_hash=bindparam("key", type_=String()), **values
@@ -90,9 +90,7 @@ def _claim(dialect: str) -> Executable:
     ).returning(_records.c.key_hash)
 
 
-_CLAIMS = {dialect: _claim(dialect) for dialect in ("postgresql", "sqlite")}
-_SET_LOCK_WAIT = text("SELECT set_config('lock_timeout', :wait, true)")
-_RESET_LOCK_WAIT = text("RESET lock_timeout")  # to the connection's own
+_SQLITE_CLAIM = _sqlite_claim()
 _STORED = select(
     _records.c.fingerprint,
     _records.c.status,
@@ -100,6 +98,32 @@ _STORED = select(
     _records.c.headers,
     _records.c.body,
 ).where(_ROW)
+# PostgreSQL: the claim waits for a concurrent claim of the key for `:wait` at most, and then
+# gives the transaction back its own lock_timeout, in the one statement: the CTE sets the wait
+# before the row is inserted (the INSERT reads its row from it), RETURNING restores the
+# connection's value (RESET's) once the row is in. A claim that found a live row returns none;
+# the look-up of that row restores the value instead. Past the wait the statement fails
+# (55P03) and the transaction ends with it.
+_POSTGRES_CLAIM = text(
+    "WITH wait AS MATERIALIZED (SELECT set_config('lock_timeout', :wait, true)) "
+    "INSERT INTO idempotency_records (user_id, key_hash, fingerprint, status, media_type, "
+    "headers, body, created_at, expires_at) "
+    "SELECT CAST(:uid AS uuid), CAST(:key AS varchar), CAST(:new_fingerprint AS varchar), "
+    "NULL, NULL, NULL, NULL, CAST(:new_created_at AS timestamptz), "
+    "CAST(:new_expires_at AS timestamptz) FROM wait "
+    "ON CONFLICT (user_id, key_hash) DO UPDATE SET fingerprint = excluded.fingerprint, "
+    "status = NULL, media_type = NULL, headers = NULL, body = NULL, "
+    "created_at = excluded.created_at, expires_at = excluded.expires_at "
+    "WHERE idempotency_records.expires_at <= excluded.created_at "
+    "RETURNING key_hash, set_config('lock_timeout', "
+    "(SELECT reset_val FROM pg_settings WHERE name = 'lock_timeout'), true)"
+)
+_POSTGRES_STORED = text(
+    "SELECT fingerprint, status, media_type, headers, body, set_config('lock_timeout', "
+    "(SELECT reset_val FROM pg_settings WHERE name = 'lock_timeout'), true) "
+    "FROM idempotency_records "
+    "WHERE user_id = CAST(:uid AS uuid) AND key_hash = CAST(:key AS varchar)"
+)
 _STORE = (
     update(_records)
     .where(_ROW)
@@ -137,17 +161,16 @@ class IdempotencyRecords:
         answer = {"status": None, "media_type": None, "headers": None, "body": None}
         values = {"fingerprint": fingerprint, **answer, "created_at": now, "expires_at": expires_at}
         params = {**row, **{f"new_{name}": value for name, value in values.items()}}
-        fetch, dialect = self.statements.fetch, self.statements.dialect
-        if dialect == "postgresql":
+        fetch = self.statements.fetch
+        if self.statements.dialect == "postgresql":
             wait = f"{max(int(wait_seconds * 1000), 1)}ms"
-            await fetch(_SET_LOCK_WAIT, {"wait": wait})
-            claimed = await fetch(_CLAIMS[dialect], params)
-            await fetch(_RESET_LOCK_WAIT, {})
+            if await fetch(_POSTGRES_CLAIM, {**params, "wait": wait}):
+                return None
+            found = (await fetch(_POSTGRES_STORED, row))[0]
         else:
-            claimed = await fetch(_CLAIMS[dialect], params)
-        if claimed:
-            return None
-        found = (await fetch(_STORED, row))[0]
+            if await fetch(_SQLITE_CLAIM, params):
+                return None
+            found = (await fetch(_STORED, row))[0]
         return StoredAnswer(found[0], found[1], found[2], found[3] or {}, found[4] or b"")
 
     async def store(
