@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from spotify_api.core.reads import PostgresReads
 
@@ -98,3 +98,16 @@ def counting(app: FastAPI) -> Iterator[list[str]]:
     statements: list[str] = []
     with after_statements(app, statements.append):
         yield statements
+
+
+async def drop_read_pool_connections(app: FastAPI) -> int:
+    """Terminate every server process of the app's read pool (PostgreSQL), as a database restart
+    or a proxy would: the pool does not know yet. How many there were."""
+    async with app.state.engine.connect() as connection:
+        dropped = await connection.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = 'spotify-api reads' AND datname = current_database()"
+            )
+        )
+    return int(dropped or 0)

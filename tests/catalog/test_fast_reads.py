@@ -9,11 +9,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from spotify_api.catalog import schemas
 from spotify_api.core.cache import invalidate_catalog
 from spotify_api.core.metrics import CATALOG_CACHE
+from tests.backends import drop_read_pool_connections
 from tests.catalog.conftest import Curator
 from tests.helpers import assert_problem
 
@@ -103,14 +103,7 @@ async def test_a_read_after_the_database_dropped_every_connection_is_answered(
     urls = [url for url, _ in _urls(catalog)]
     for url in urls:  # the read pool holds connections now
         assert (await client.get(url)).status_code == 200
-    async with app.state.engine.connect() as connection:
-        dropped = await connection.scalar(
-            text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE application_name = 'spotify-api reads' AND datname = current_database()"
-            )
-        )
-    assert dropped
+    assert await drop_read_pool_connections(app)
     for url in urls:
         await invalidate_catalog(app.state.cache_redis)
         response = await client.get(url)

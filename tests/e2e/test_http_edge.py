@@ -45,15 +45,20 @@ def head(extra: bytes = b"") -> bytes:
     return b"GET /health HTTP/1.1\r\nHost: localhost\r\n" + extra + b"\r\n"
 
 
-def read_response(sock: socket.socket) -> tuple[bytes, dict[bytes, bytes], bytes]:
-    """Status line, headers and body of one response (with a Content-Length)."""
+def read_head(sock: socket.socket) -> bytes:
+    """Everything up to the end of an answer's head (what follows it may come along)."""
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = sock.recv(65536)
         if not chunk:
             raise ConnectionError(f"closed after {data!r}")
         data += chunk
-    top, _, body = data.partition(b"\r\n\r\n")
+    return data
+
+
+def read_response(sock: socket.socket) -> tuple[bytes, dict[bytes, bytes], bytes]:
+    """Status line, headers and body of one response (with a Content-Length)."""
+    top, _, body = read_head(sock).partition(b"\r\n\r\n")
     status, *lines = top.split(b"\r\n")
     headers = dict(line.lower().split(b": ", 1) for line in lines)
     while len(body) < int(headers[b"content-length"]):
@@ -134,16 +139,6 @@ def test_the_time_out_applies_to_a_request_after_a_keep_alive_one(port: int) -> 
 
 
 # One write per answer
-
-
-def read_head(sock: socket.socket) -> bytes:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise ConnectionError(f"closed after {data!r}")
-        data += chunk
-    return data
 
 
 def test_answers_to_head_come_whole_and_the_connection_serves_on(port: int) -> None:

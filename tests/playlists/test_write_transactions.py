@@ -16,6 +16,7 @@ from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from spotify_api.settings import Settings
+from tests.backends import drop_read_pool_connections
 from tests.conftest import ON_POSTGRES
 from tests.helpers import assert_problem, bearer, login
 from tests.playlists.conftest import PlaylistFactory, order
@@ -93,14 +94,7 @@ async def test_a_change_after_the_database_dropped_every_connection_is_made_once
     add = f"/playlists/{playlist['id']}/add-song"
     first = await client.post(add, json={"song_id": songs[0]["id"]}, headers=user_headers)
     assert first.status_code == 201, first.text  # the pool holds a connection now
-    async with app.state.engine.connect() as connection:
-        dropped = await connection.scalar(
-            text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE application_name = 'spotify-api reads' AND datname = current_database()"
-            )
-        )
-    assert dropped
+    assert await drop_read_pool_connections(app)
     second = await client.post(add, json={"song_id": songs[1]["id"]}, headers=user_headers)
     assert second.status_code == 201, second.text
     assert await order(client, user_headers, playlist["id"]) == [songs[0]["id"], songs[1]["id"]]
