@@ -1,10 +1,11 @@
 """PostgreSQL and Redis as the benchmark finds and leaves them: the seeded catalog, the song ids
-to ask for, the catalog version that every cached answer hangs on, and the benchmark user's
-playlists, filled by COPY."""
+to ask for, the catalog version that every cached answer hangs on, the benchmark user's
+playlists, filled by COPY, and the ordinary playlists of filler users around them."""
 
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 import subprocess
 import time
@@ -176,6 +177,60 @@ async def fill_playlist(database: URL, playlist_id: str, songs: Sequence[str]) -
         await connection.execute("VACUUM ANALYZE playlist_items")
     finally:
         await connection.close()
+
+
+async def seed_filler_playlists(
+    database: URL, username_prefix: str, songs: Sequence[str], users: int, per_user: int, size: int
+) -> int:
+    """Give `users` filler users (`username_prefix` and a number; no password can log them in)
+    `per_user` playlists of `size` random songs each, unless they are there already; then
+    ANALYZE. How many users were made (0 when reused).
+
+    A database holding only the benchmark's few playlists, two of them 10,000 items long, has
+    statistics no deployment has: the planner expects a third of `playlist_items` for any
+    playlist, and the generic plan of a prepared statement (asyncpg prepares every statement,
+    and PostgreSQL switches to a generic plan after five runs) sums a playlist's durations by
+    hashing every song. Ordinary playlists around them make the statistics a deployment's."""
+    connection = await asyncpg.connect(dsn(database), timeout=5)
+    pattern = username_prefix.replace("_", r"\_") + "%"
+    try:
+        count = "SELECT count(*) FROM users WHERE username LIKE $1"
+        if await connection.fetchval(count, pattern) == users:
+            return 0
+        chosen = random.Random(0)  # noqa: S311 - filler, not a secret
+        now = datetime.now(UTC)
+        people = [(uuid.uuid4(), f"{username_prefix}{n}") for n in range(users)]
+        lists = [(uuid.uuid4(), owner) for owner, _ in people for _ in range(per_user)]
+        async with connection.transaction():
+            await connection.execute("DELETE FROM users WHERE username LIKE $1", pattern)
+            await connection.copy_records_to_table(
+                "users",
+                records=[(i, name, f"{name}@example.com", "!", now, now) for i, name in people],
+                columns=["id", "username", "email", "password_hash", "created_at", "updated_at"],
+            )
+            await connection.copy_records_to_table(
+                "playlists",
+                records=[
+                    (i, owner, "filler", uuid.uuid4().hex, size, now, now) for i, owner in lists
+                ],
+                columns=[
+                    "id", "owner_id", "name", "snapshot_id", "total_songs", "created_at",
+                    "updated_at",
+                ],
+            )  # fmt: skip
+            await connection.copy_records_to_table(
+                "playlist_items",
+                records=[
+                    (playlist, (n + 1) * RANK_GAP, uuid.UUID(song), now)
+                    for playlist, _ in lists
+                    for n, song in enumerate(chosen.sample(songs, size))
+                ],
+                columns=["playlist_id", "rank", "song_id", "added_at"],
+            )
+        await connection.execute("VACUUM ANALYZE users, playlists, playlist_items")
+    finally:
+        await connection.close()
+    return users
 
 
 async def playlist_layout(

@@ -1,6 +1,8 @@
 """Playlists under load: a benchmark user with a playlist of 10 items, one of 10,000 and one of
 10,000 for many writers at once, the pages of the long one's songs and the reads that need only
 the owner's token (`GET /me`, `GET /playlists/{id}`). The changes are in playlist_changes.py.
+Around them, filler users' ordinary playlists (2,000 of 25 songs, kept with the database) give
+PostgreSQL a deployment's statistics of `playlist_items` (see `seed_filler_playlists`).
 
 Each playlist holds the benchmark's own song at its first and its last `edge` positions (4, the
 writers' playlist 16) and other songs, all different, in between: its *layout*. The changes
@@ -22,7 +24,7 @@ import httpx
 from sqlalchemy.engine import URL
 
 from harness.common import BenchError, http_client
-from harness.database import delete_users, fill_playlist, playlist_songs
+from harness.database import delete_users, fill_playlist, playlist_songs, seed_filler_playlists
 from harness.load import Scenario
 
 WRITE_CONNECTIONS = 4  # changes of one playlist serialise: more would only queue
@@ -31,6 +33,9 @@ SIZES = (10, 10_000)  # the short playlist and the long one (the most a playlist
 WRITERS_SIZE = 10_000
 ITEMS_LIMIT = 100  # items per page of GET /playlists/{id}/songs
 USER_PREFIX = "bench_pl_"  # the benchmark users' names; leftovers are deleted at the start
+# Ordinary playlists around the benchmark's (kept with the database; see seed_filler_playlists).
+FILLER_PREFIX = "bench_filler_"
+FILLER_USERS, FILLER_PER_USER, FILLER_SIZE = 1_000, 2, 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +90,9 @@ def prepare(base_url: str, database: URL, songs: Sequence[str]) -> Playlists:
     left = asyncio.run(delete_users(database, USER_PREFIX))
     if left:
         print(f"deleted {left} benchmark user(s) left by an earlier run")
+    filler = (FILLER_USERS, FILLER_PER_USER, FILLER_SIZE)
+    if asyncio.run(seed_filler_playlists(database, FILLER_PREFIX, songs, *filler)):
+        print(f"filler: {FILLER_USERS * FILLER_PER_USER:,} playlists of {FILLER_SIZE} songs")
     username = USER_PREFIX + secrets.token_hex(6)
     password = secrets.token_urlsafe(18)
     song, others = songs[-1], songs[:-1]

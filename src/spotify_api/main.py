@@ -16,6 +16,7 @@ from starlette.middleware import Middleware
 from spotify_api import __version__
 from spotify_api.auth.router import router as auth_router
 from spotify_api.auth.schemas import LoginForm, LoginRequest
+from spotify_api.auth.token_fast_path import TokenReadFastPath
 from spotify_api.catalog.fast_renders import CATALOG_FAST_RENDERS
 from spotify_api.catalog.references import SongReferences
 from spotify_api.catalog.router import router as catalog_router
@@ -42,9 +43,11 @@ from spotify_api.core.security import PasswordHasher
 from spotify_api.core.transactions import transaction_factory
 from spotify_api.ops.docs import install_docs
 from spotify_api.ops.router import router as ops_router
+from spotify_api.playlists.fast_reads import render_playlist
 from spotify_api.playlists.router import router as playlists_router
 from spotify_api.playlists.song_removal import remove_songs_everywhere
 from spotify_api.settings import Settings
+from spotify_api.users.own_account import render_own_account
 from spotify_api.users.router import router as users_router
 
 logger = logging.getLogger("spotify_api")
@@ -156,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             retry_after=settings.retry_after_seconds,
         )
     )
+    middleware.append(Middleware(TokenReadFastPath))
     middleware.append(Middleware(CachedReadFastPath))
 
     app = FastAPI(
@@ -175,6 +179,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.fast_renders = CATALOG_FAST_RENDERS
+    # Token-only reads answered before routing, by the route's path (auth.token_fast_path).
+    app.state.token_renders = {
+        "/me": render_own_account,
+        "/playlists/{playlist_id}": render_playlist,
+    }
     app.state.migrations = script_directory(settings)
     app.state.password_hasher = PasswordHasher(settings)
     # The clock of sessions' and idempotency records' expiry; tests move it forward.

@@ -28,7 +28,7 @@ from spotify_api.auth.sessions import AuthSession
 from spotify_api.core.errors import MalformedJson, RateLimited, UnsupportedMediaType
 from spotify_api.core.problems import problem_responses
 from spotify_api.users.models import User as UserRow
-from spotify_api.users.own_account import own_account_json
+from spotify_api.users.own_account import own_account_response
 from spotify_api.users.schemas import User
 
 router = APIRouter(tags=["Accounts"])
@@ -116,10 +116,10 @@ async def logout(session: CurrentSession, service: AuthServiceDep) -> None:
     response_model=User,
 )
 async def get_current_user(session: CurrentSession, request: Request) -> Response:
-    body = await own_account_json(request.app.state.reads, session.user_id)
-    if body is None:
+    response = await own_account_response(request.app.state.reads, session.user_id)
+    if response is None:
         raise AccountGone()
-    return Response(body, media_type="application/json")
+    return response
 
 
 @router.post(

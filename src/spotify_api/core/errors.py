@@ -324,6 +324,19 @@ async def _backend_unavailable(request: Request, exc: Exception) -> JSONResponse
     return problem_response(ServiceUnavailable(retry_after=retry_after), request)
 
 
+async def handled_error_response(request: Request, exc: Exception) -> Response:
+    """The answer the app's exception handlers give `exc`, for middleware that answers before
+    routing and so outside the handlers: the same answer the error would get from a route.
+    Raises `exc` when no handler takes it (the last-resort 500 then answers)."""
+    handlers = request.app.exception_handlers
+    for error_class in type(exc).__mro__:
+        handler = handlers.get(error_class)
+        if handler is not None and error_class is not Exception:
+            response: Response = await handler(request, exc)
+            return response
+    raise exc
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -39,6 +39,7 @@ from spotify_api.playlists.errors import (
     SongNotFound,
     SongNotInPlaylist,
 )
+from spotify_api.playlists.fast_reads import PRIVATE, playlist_response
 from spotify_api.playlists.links import offset_links
 from spotify_api.playlists.reads import NEWEST_FIRST
 from spotify_api.playlists.views import PlaylistView
@@ -47,7 +48,6 @@ router = APIRouter(tags=["Playlists"])
 
 PageRequestDep = Annotated[PageRequest, Depends(page_request)]
 PositionPageDep = Annotated[PageRequest, Depends(offset_page_request)]
-PRIVATE = "private, no-cache"
 
 CHANGE_ERRORS = (PlaylistNotFound, NotOwner, SnapshotMismatch)
 IDEMPOTENCY_ERRORS = (IdempotencyKeyReused, RequestInProgress)
@@ -154,9 +154,7 @@ async def create_playlist(
 async def get_playlist(
     playlist_id: uuid.UUID, session: Reader, service: PlaylistServiceDep
 ) -> Response:
-    playlist = await service.get(session.user_id, playlist_id)
-    headers = {"ETag": f'"{playlist["snapshot_id"]}"', "Cache-Control": PRIVATE}
-    return _json(playlist, headers=headers)
+    return playlist_response(await service.get(session.user_id, playlist_id))
 
 
 @router.get(

@@ -9,8 +9,11 @@ no password hash, no Pydantic model. One Core statement, built once, and the row
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 from sqlalchemy import bindparam, select
+from starlette.datastructures import State
+from starlette.responses import Response
 
 from spotify_api.core import json
 from spotify_api.core.reads import ReadDatabase
@@ -38,3 +41,16 @@ async def own_account_json(reads: ReadDatabase, user_id: uuid.UUID) -> bytes | N
             "created_at": created_at,
         }
     )
+
+
+async def own_account_response(reads: ReadDatabase, user_id: uuid.UUID) -> Response | None:
+    """The answer of `GET /me`; None if the account is gone or disabled."""
+    body = await own_account_json(reads, user_id)
+    return None if body is None else Response(body, media_type="application/json")
+
+
+async def render_own_account(
+    state: State, user_id: uuid.UUID, _params: Mapping[str, str]
+) -> Response | None:
+    """`GET /me` before routing (`auth.token_fast_path`)."""
+    return await own_account_response(state.reads, user_id)
