@@ -19,6 +19,8 @@ CPU per request, and has no header timeout either. So this protocol is httptools
   `Retry-After` and the connection closed. (uvicorn's `limit_concurrency` does this in plain
   text; this answers problem+json, like the app.)
 
+And it sends each answer's head and body in one write (`CoalescingTransport`), not two.
+
 These answers are the server's, not the app's: they carry no request id and are not counted
 in the app's metrics. The limits come from the settings of the process (each worker reads
 the same environment).
@@ -30,7 +32,7 @@ import asyncio
 import functools
 import json
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
@@ -76,6 +78,46 @@ def _problem(status: int, code: str, detail: str, headers: list[tuple[bytes, byt
     return b"".join([*lines, b"\r\n", body])
 
 
+class CoalescingTransport:
+    """The connection's transport, with the writes made in one turn of the event loop sent as
+    one: uvicorn writes a response's head and its body apart, which is two system calls (and
+    two packets) for every answer; here they go out together on the loop's next round. Closing
+    or ending the stream sends what is pending first; everything else is the transport's."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if not self._pending:
+            self._loop.call_soon(self.flush)
+        self._pending.append(bytes(data))
+
+    def flush(self) -> None:
+        data, self._pending = b"".join(self._pending), []
+        if data and not self._transport.is_closing():  # else the peer is gone: nothing to send
+            self._transport.write(data)
+
+    def write_eof(self) -> None:
+        self.flush()
+        self._transport.write_eof()
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def abort(self) -> None:
+        self._pending = []
+        self._transport.abort()
+
+    def get_write_buffer_size(self) -> int:
+        return self._transport.get_write_buffer_size() + sum(map(len, self._pending))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
 class EdgeHttpToolsProtocol(HttpToolsProtocol):
     #: None: the limits of the environment's settings.
     limits: ClassVar[EdgeLimits | None] = None
@@ -89,7 +131,8 @@ class EdgeHttpToolsProtocol(HttpToolsProtocol):
         self._refused = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        coalescing = CoalescingTransport(transport, self.loop)
+        super().connection_made(cast(asyncio.Transport, coalescing))
         self._arm_head_deadline()
 
     def connection_lost(self, exc: Exception | None) -> None:
