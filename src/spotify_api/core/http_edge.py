@@ -79,25 +79,30 @@ def _problem(status: int, code: str, detail: str, headers: list[tuple[bytes, byt
 
 
 class CoalescingTransport:
-    """The connection's transport, with the writes made in one turn of the event loop sent as
-    one: uvicorn writes a response's head and its body apart, which is two system calls (and
-    two packets) for every answer; here they go out together on the loop's next round. Closing
-    or ending the stream sends what is pending first; everything else is the transport's."""
+    """The connection's transport, with a write held until the next one joins it: uvicorn
+    writes a response's head and its body apart, which is two system calls (and two packets)
+    for every answer; here they go out as one. A write that no other joins within the turn of
+    the event loop goes out on the loop's next round, and closing or ending the stream sends it
+    first. At most one write is held, so the transport's flow control (pausing a writer whose
+    peer reads slowly) sees every other write as it is made."""
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
         self._transport = transport
         self._loop = loop
-        self._pending: list[bytes] = []
+        self._held: bytes | None = None
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
-        if not self._pending:
+        held, self._held = self._held, None
+        if held is None:
+            self._held = bytes(data)
             self._loop.call_soon(self.flush)
-        self._pending.append(bytes(data))
+        else:
+            self._transport.write(held + data)
 
     def flush(self) -> None:
-        data, self._pending = b"".join(self._pending), []
-        if data and not self._transport.is_closing():  # else the peer is gone: nothing to send
-            self._transport.write(data)
+        held, self._held = self._held, None
+        if held and not self._transport.is_closing():  # else the peer is gone: nothing to send
+            self._transport.write(held)
 
     def write_eof(self) -> None:
         self.flush()
@@ -108,11 +113,11 @@ class CoalescingTransport:
         self._transport.close()
 
     def abort(self) -> None:
-        self._pending = []
+        self._held = None
         self._transport.abort()
 
     def get_write_buffer_size(self) -> int:
-        return self._transport.get_write_buffer_size() + sum(map(len, self._pending))
+        return self._transport.get_write_buffer_size() + len(self._held or b"")
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._transport, name)
