@@ -201,6 +201,33 @@ def test_a_request_over_the_connection_cap_is_503(port: int) -> None:
         assert served(holders[0])[0] == b"HTTP/1.1 200 OK"
 
 
+# Answers: each one's head and body go out in one write
+
+
+def test_pipelined_requests_are_answered_whole_in_order_and_the_last_before_closing(
+    port: int,
+) -> None:
+    paths = [b"/health", b"/openapi.json", b"/health"]
+    requests = [b"GET " + path + b" HTTP/1.1\r\nHost: localhost\r\n\r\n" for path in paths]
+    requests[-1] = requests[-1][:-2] + b"Connection: close\r\n\r\n"
+    with connect(port) as sock:
+        sock.sendall(b"".join(requests))
+        received = b""
+        while chunk := sock.recv(65536):  # the server closes after the last answer
+            received += chunk
+    bodies = []
+    for _ in paths:
+        top, _, rest = received.partition(b"\r\n\r\n")
+        status, *lines = top.split(b"\r\n")
+        assert status == b"HTTP/1.1 200 OK"
+        length = int(dict(line.lower().split(b": ", 1) for line in lines)[b"content-length"])
+        bodies.append(json.loads(rest[:length]))
+        received = rest[length:]
+    assert received == b""
+    assert bodies[0] == bodies[2] == {"status": "ok"}
+    assert bodies[1]["openapi"].startswith("3.")
+
+
 def test_the_server_logged_no_error(port: int, workdir: Path) -> None:
     logs = [log.read_text(errors="replace") for log in workdir.glob("serve-*.log")]
     assert logs

@@ -193,6 +193,7 @@ class ResponseCache:
         self, request: Request, render: Callable[[], Awaitable[bytes]], result: str = "bypass"
     ) -> Response:
         body = await render()
+        self.store.routes.learn(request.scope)  # the fast path may render its next requests
         CATALOG_CACHE.labels(result=result).inc()
         return self._answer(request, Entry(make_etag(body), body))
 

@@ -12,16 +12,20 @@ is handed to the route, which refuses it. The body-size limit and the request de
 before this middleware.
 
 A miss of a route that registered a fast render (`FastRenders`, keyed by the route's path
-template: the catalog's details) is rendered here too, from its path parameters, when the
-request has no query: the render returns the body the route would, or None when it cannot
-(a path parameter in an unusual form, a resource that does not exist), and then the route
-answers, with its own validation and errors.
+template: the catalog's details and lists) is rendered here too, from its path and query
+parameters: the render returns the body the route would, or None when it cannot be sure of
+that (a parameter in a form only the route's validation may judge, a repeated parameter, a
+cursor that does not verify, a resource that does not exist), and then the route answers, with
+its own validation and errors. So is a request that is never stored (a query parameter the
+route does not declare) and one made while the cache is skipped: rendered here, not stored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import State
 from starlette.requests import Request
@@ -36,14 +40,35 @@ from spotify_api.core.cache import (
     resource_of,
 )
 from spotify_api.core.cache_routes import route_path
-from spotify_api.core.cache_store import CACHE_ERRORS, Entry, Lookup, cache_store
+from spotify_api.core.cache_store import CACHE_ERRORS, Entry, Lookup, cache_store, make_etag
 from spotify_api.core.errors import DomainError, problem_response
 from spotify_api.core.metrics import CATALOG_CACHE
 
-FastRender = Callable[[State, Mapping[str, str]], Awaitable[bytes | None]]
+
+@dataclass(frozen=True, slots=True)
+class FastRequest:
+    """What a fast render reads of a request: its path as `request.url.path` gives it, its
+    path parameters, and its query parameters (each name given once)."""
+
+    path: str
+    params: Mapping[str, str]
+    query: Mapping[str, str]
+
+
+FastRender = Callable[[State, FastRequest], Awaitable[bytes | None]]
 FastRenders = Mapping[str, FastRender]
-"""Renders of cached routes, by path template: (the app's state, the path parameters) to the
-body, or None to let the route answer."""
+"""Renders of cached routes, by path template: (the app's state, the request) to the body, or
+None to let the route answer."""
+
+
+def _query(scope: Scope) -> dict[str, str] | None:
+    """The query's parameters as Starlette parses them; None if a name is repeated."""
+    raw = scope.get("query_string", b"")
+    if not raw:
+        return {}
+    items = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+    query = dict(items)
+    return query if len(query) == len(items) else None
 
 
 class CachedReadFastPath:
@@ -64,9 +89,21 @@ class CachedReadFastPath:
         if_none_match = b", ".join(
             value for name, value in scope["headers"] if name == b"if-none-match"
         )
+        if len(if_none_match) > IF_NONE_MATCH_MAX:
+            await self.app(scope, receive, send)  # the route refuses it
+            return
         resource = resource_of(scope, store.routes.declared_query(route))
-        if resource is None or breaker.is_open() or len(if_none_match) > IF_NONE_MATCH_MAX:
-            await self.app(scope, receive, send)  # the route validates, or renders itself
+        if resource is None or breaker.is_open():  # rendered every time, never stored
+            result = "uncacheable" if resource is None else "bypass"
+            try:
+                entry = await self._render_alone(app_state, scope, route, result)
+            except DomainError as error:
+                await problem_response(error, Request(scope))(scope, receive, send)
+                return
+            if entry is None:
+                await self.app(scope, receive, send)  # the route validates, or renders itself
+                return
+            await self._answer(app_state, scope, route, entry, if_none_match, receive, send)
             return
         try:
             found = await store.lookup(resource)
@@ -87,27 +124,59 @@ class CachedReadFastPath:
                 return
         else:
             HIT.inc()
+        await self._answer(app_state, scope, route, entry, if_none_match, receive, send)
+
+    async def _answer(
+        self,
+        app_state: State,
+        scope: Scope,
+        route: Any,
+        entry: Entry,
+        if_none_match: bytes,
+        receive: Receive,
+        send: Send,
+    ) -> None:
         scope["route"] = route  # for the access log and metrics, as routing would have set
         response = entry_response(
             entry, app_state.settings.cache_max_age_seconds, if_none_match.decode("latin-1")
         )
         await response(scope, receive, send)
 
+    def _fast_render(
+        self, app_state: State, scope: Scope, route: Any
+    ) -> Callable[[], Awaitable[bytes | None]] | None:
+        """The route's fast render of this request, ready to call; None if it has none, or
+        the request is in a shape only the route reads."""
+        renders: FastRenders = getattr(app_state, "fast_renders", {})
+        render = renders.get(route.path)
+        if render is None:
+            return None
+        match = route.path_regex.match(route_path(scope))
+        path: str = scope["path"]
+        query = _query(scope)
+        if match is None or query is None or any(c in path for c in "?#\\"):
+            return None  # Starlette's URL would escape those characters of the path
+        request = FastRequest(path, match.groupdict(), query)
+        return lambda: render(app_state, request)
+
     async def _render(
         self, app_state: State, scope: Scope, route: Any, resource: str, found: Lookup
     ) -> Entry | None:
-        renders: FastRenders = getattr(app_state, "fast_renders", {})
-        render = renders.get(route.path)
-        if render is None or scope.get("query_string"):
+        render = self._fast_render(app_state, scope, route)
+        if render is None:
             return None
-        match = route.path_regex.match(route_path(scope))
-        if match is None:
-            return None
-        params = match.groupdict()
-        store = cache_store(app_state)
-        entry, shared = await store.render_once(
-            found.version, resource, lambda: render(app_state, params)
-        )
+        entry, shared = await cache_store(app_state).render_once(found.version, resource, render)
         if entry is not None:
             CATALOG_CACHE.labels(result="coalesced" if shared else "miss").inc()
         return entry
+
+    async def _render_alone(
+        self, app_state: State, scope: Scope, route: Any, result: str
+    ) -> Entry | None:
+        """A render that is not stored: `result` says why, in the cache's metrics."""
+        render = self._fast_render(app_state, scope, route)
+        body = None if render is None else await render()
+        if body is None:
+            return None
+        CATALOG_CACHE.labels(result=result).inc()
+        return Entry(make_etag(body), body)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,17 +19,18 @@ from typing import Annotated, Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Query, Request
-from jose import jws
-from jose.exceptions import JOSEError
 
 from spotify_api.core import keyset
 from spotify_api.core.errors import BadRequest
+from spotify_api.core.jws import HS256, BadSignature
+from spotify_api.settings import Settings
 
 T = TypeVar("T")
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000
+MAX_CURSOR_LENGTH = 1024
 _CURSOR_VERSION = 1
 #: A cursor's offset counts items already passed, which may exceed MAX_OFFSET on long lists.
 _MAX_CURSOR_OFFSET = 2**31 - 1
@@ -45,7 +47,10 @@ OffsetParam = Annotated[
 ]
 CursorParam = Annotated[
     str | None,
-    Query(max_length=1024, description="An opaque cursor from a `next` or `previous` link."),
+    Query(
+        max_length=MAX_CURSOR_LENGTH,
+        description="An opaque cursor from a `next` or `previous` link.",
+    ),
 ]
 
 
@@ -60,6 +65,30 @@ async def page_request(
     limit: LimitParam = DEFAULT_LIMIT, offset: OffsetParam = 0, cursor: CursorParam = None
 ) -> PageRequest:
     return PageRequest(limit, offset, cursor or None)  # `cursor=` means no cursor, as cached
+
+
+_DECIMAL = re.compile(r"0|[1-9][0-9]{0,6}")
+
+
+def _plain_int(text: str | None, low: int, high: int, default: int) -> int | None:
+    if text is None:
+        return default
+    if _DECIMAL.fullmatch(text) is None:
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def plain_page_request(query: Mapping[str, str]) -> PageRequest | None:
+    """`page_request` of a request's query parameters (each given once), for the values that
+    it takes at face value: decimal integers in range, a cursor within its length. None for
+    anything else, which only `page_request` may judge (a 422, or a form it reads as valid)."""
+    limit = _plain_int(query.get("limit"), 1, MAX_LIMIT, DEFAULT_LIMIT)
+    offset = _plain_int(query.get("offset"), 0, MAX_OFFSET, 0)
+    cursor = query.get("cursor")
+    if limit is None or offset is None or (cursor is not None and len(cursor) > MAX_CURSOR_LENGTH):
+        return None
+    return PageRequest(limit, offset, cursor or None)
 
 
 async def offset_page_request(
@@ -97,23 +126,26 @@ def _decode_key(value: Any) -> Any:
 
 class CursorCodec:
     def __init__(self, secret: str) -> None:
-        self._secret = secret
+        self._signer = HS256(secret)
 
     def encode(self, sort: str, filters: Mapping[str, Any], position: Position) -> str:
+        return self.sign(_fingerprint(sort, filters), position)
+
+    def sign(self, fingerprint: str, position: Position) -> str:
+        """`encode`, for a list whose fingerprint (`_fingerprint(sort, filters)`) is known."""
         payload = {
             "v": _CURSOR_VERSION,
-            "f": _fingerprint(sort, filters),
+            "f": fingerprint,
             "k": _encode_key(position.key),
             "i": position.row_id,
             "o": position.offset,
             "b": position.backward,
         }
-        token: str = jws.sign(payload, self._secret, algorithm="HS256")
-        return token
+        return self._signer.sign(payload)
 
     def decode(self, cursor: str, sort: str, filters: Mapping[str, Any]) -> Position:
         try:
-            payload = json.loads(jws.verify(cursor, self._secret, algorithms=["HS256"]))
+            payload = json.loads(self._signer.verify(cursor))
             if not isinstance(payload, dict):
                 raise InvalidCursor()
             if payload["v"] != _CURSOR_VERSION or payload["f"] != _fingerprint(sort, filters):
@@ -129,7 +161,7 @@ class CursorCodec:
             ):
                 raise InvalidCursor()
             return Position(_decode_key(payload["k"]), row_id, offset, backward)
-        except (JOSEError, ValueError, KeyError, TypeError) as error:
+        except (BadSignature, ValueError, KeyError, TypeError) as error:
             raise InvalidCursor() from error
 
 
@@ -163,15 +195,16 @@ def page_links(
     params = {**filters, "sort": sort_param, "limit": limit}
     offset = window.offset
     next_link = previous_link = None
+    fingerprint = _fingerprint(list_identity, filters) if keys else ""
     if window.has_next and keys:
         key, row_id = keys[-1]
         position = Position(key, str(row_id), offset + len(keys), False)
-        cursor = codec.encode(list_identity, filters, position)
+        cursor = codec.sign(fingerprint, position)
         next_link = _link(path, {**params, "cursor": cursor})
     if window.has_previous:
         if keys:
             key, row_id = keys[0]
-            cursor = codec.encode(list_identity, filters, Position(key, str(row_id), offset, True))
+            cursor = codec.sign(fingerprint, Position(key, str(row_id), offset, True))
             previous_link = _link(path, {**params, "cursor": cursor})
         else:
             previous_link = _link(path, {**params, "offset": max(offset - limit, 0)})
@@ -258,5 +291,12 @@ def list_paging(
     request: Request, page: PageRequest, sort: keyset.SortKey, **filters: object
 ) -> ListPaging:
     """The paging of the list at this request's path, signing cursors with `SECRET_KEY`."""
-    codec = CursorCodec(request.app.state.settings.secret_key.get_secret_value())
-    return ListPaging(codec, request.url.path, sort, filters, page)
+    return paging_at(request.app.state.settings, request.url.path, page, sort, **filters)
+
+
+def paging_at(
+    settings: Settings, path: str, page: PageRequest, sort: keyset.SortKey, **filters: object
+) -> ListPaging:
+    """`list_paging` of a request to `path` (as `request.url.path` gives it)."""
+    codec = CursorCodec(settings.secret_key.get_secret_value())
+    return ListPaging(codec, path, sort, filters, page)

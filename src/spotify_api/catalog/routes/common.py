@@ -15,9 +15,13 @@ from spotify_api.core.paging import InvalidCursor, ListCounts, ListPaging, count
 from spotify_api.core.problems import problem_responses
 from spotify_api.core.schemas import NoNul
 
+SEARCH_MAX_LENGTH = 100
 SearchParam = Annotated[
     str | None,
-    Query(max_length=100, description="Case-insensitive match on part of the title or name."),
+    Query(
+        max_length=SEARCH_MAX_LENGTH,
+        description="Case-insensitive match on part of the title or name.",
+    ),
     NoNul,
 ]
 CascadeParam = Annotated[
