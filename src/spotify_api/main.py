@@ -43,6 +43,7 @@ from spotify_api.core.security import PasswordHasher
 from spotify_api.core.transactions import transaction_factory
 from spotify_api.ops.docs import install_docs
 from spotify_api.ops.router import router as ops_router
+from spotify_api.playlists.fast_changes import PLAYLIST_CHANGES
 from spotify_api.playlists.fast_reads import render_playlist
 from spotify_api.playlists.router import router as playlists_router
 from spotify_api.playlists.song_removal import remove_songs_everywhere
@@ -184,6 +185,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "/me": render_own_account,
         "/playlists/{playlist_id}": render_playlist,
     }
+    # …and the playlists' item changes (playlists.fast_changes).
+    app.state.token_changes = PLAYLIST_CHANGES
     app.state.migrations = script_directory(settings)
     app.state.password_hasher = PasswordHasher(settings)
     # The clock of sessions' and idempotency records' expiry; tests move it forward.

@@ -20,11 +20,12 @@ async def get_playlist_service(request: Request, uow: UnitOfWorkDep) -> Playlist
 PlaylistServiceDep = Annotated[PlaylistService, Depends(get_playlist_service)]
 Reader = Annotated[AuthSession, Security(get_auth_session, scopes=[PLAYLISTS_READ])]
 Writer = Annotated[AuthSession, Security(get_auth_session, scopes=[PLAYLISTS_WRITE])]
+IF_MATCH_MAX = 256
 IfMatch = Annotated[
     str | None,
     Header(
         alias="If-Match",
-        max_length=256,
+        max_length=IF_MATCH_MAX,
         description='`"<snapshot_id>"`: refuse the change (412) if the playlist changed since.',
     ),
 ]
