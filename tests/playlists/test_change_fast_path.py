@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 
 from spotify_api.playlists.deps import get_playlist_service
+from tests.conftest import asgi_client
 from tests.helpers import bearer, login
 from tests.playlists.conftest import PlaylistFactory, order
 
@@ -168,4 +169,26 @@ async def test_who_may_not_change_gets_the_routes_answer(
     with routed_only(app):
         routed = await _post(client, url, {"song_id": songs[1]["id"]}, headers)
     assert fast.status_code == status, fast.text
+    assert _answer(fast) == _answer(routed)
+
+
+async def test_a_chunked_body_over_the_limit_is_the_routes_413(
+    app_with: Callable[..., Any],
+    make_playlist: PlaylistFactory,
+    user_headers: dict[str, str],
+) -> None:
+    playlist = await make_playlist()
+    url = f"/playlists/{playlist['id']}/add-song"
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it comes
+        for _ in range(4):
+            yield b" " * 600
+
+    headers = {**user_headers, "Content-Type": "application/json"}
+    async with app_with(max_body_bytes=1024) as app, asgi_client(app) as other:
+        token = bearer(await login(other, "ada"))
+        fast = await other.post(url, content=chunks(), headers={**headers, **token})
+        with routed_only(app):
+            routed = await other.post(url, content=chunks(), headers={**headers, **token})
+    assert fast.status_code == 413, fast.text
     assert _answer(fast) == _answer(routed)

@@ -126,7 +126,12 @@ class TokenReadFastPath:
             return
         body = b""
         if method == "POST":
-            read, receive = await _read_body(receive)
+            try:
+                read, receive = await _read_body(receive)
+            except Exception as error:  # the body-size limit's 413, answered as by the route
+                refused = await handled_error_response(Request(scope, receive), error)
+                await refused(scope, receive, send)
+                return
             if read is None:  # the client went away
                 await self.app(scope, receive, send)
                 return

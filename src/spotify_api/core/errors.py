@@ -311,8 +311,9 @@ def is_backend_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, asyncpg.PostgresError):
         return sqlstate(exc) in UNAVAILABLE_SQLSTATES
     # asyncpg's own: a connection lost or left in a state it cannot leave.
+    # (Its client-side refusal of an argument, a ValueError too, is the caller's error.)
     lost = (asyncpg.InterfaceError, asyncpg.InternalClientError, TimeoutError, ConnectionError)
-    return isinstance(exc, lost)
+    return isinstance(exc, lost) and not isinstance(exc, ValueError)
 
 
 async def _backend_unavailable(request: Request, exc: Exception) -> JSONResponse:

@@ -50,6 +50,12 @@ DEAD_CONNECTION = (
 )
 
 
+def is_dead_connection(error: BaseException) -> bool:
+    """Whether `error` says the connection is gone. asyncpg's client-side refusal of an argument
+    (its DataError: an InterfaceError and a ValueError) leaves the connection as it was."""
+    return isinstance(error, DEAD_CONNECTION) and not isinstance(error, ValueError)
+
+
 class ReadDatabase(Protocol):
     dialect: str
 
@@ -199,12 +205,15 @@ class PostgresReads:
                 async with self.pool.acquire(timeout=timeout) as connection:
                     try:
                         rows: Rows = await connection.fetch(sql, *args)
-                    except DEAD_CONNECTION:
-                        await self._expire(connection)
+                    except DEAD_CONNECTION as error:
+                        if is_dead_connection(error):
+                            await self._expire(connection)
                         raise
                 self.observe(sql)
                 return rows
             except DEAD_CONNECTION as error:
+                if not is_dead_connection(error):
+                    raise
                 if attempt == 2:
                     raise self.unavailable() from error
             except TimeoutError as error:  # no free connection, or the statement took too long

@@ -58,7 +58,10 @@ class BatchedScript:
             replies = await self._pipeline(batch)
             for (keys, args, future), reply in zip(batch, replies, strict=True):
                 if isinstance(reply, NoScriptError):
-                    reply = await self.script(keys=keys, args=args)
+                    try:  # this call's own failure is its caller's alone
+                        reply = await self.script(keys=keys, args=args)
+                    except Exception as error:  # handed to this caller below
+                        reply = error
                 if future.done():
                     continue
                 if isinstance(reply, Exception):

@@ -24,7 +24,13 @@ import asyncpg
 from sqlalchemy import CursorResult, Executable
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from spotify_api.core.reads import DEAD_CONNECTION, PostgresReads, ReadDatabase, Rows
+from spotify_api.core.reads import (
+    DEAD_CONNECTION,
+    PostgresReads,
+    ReadDatabase,
+    Rows,
+    is_dead_connection,
+)
 
 
 class Statements(Protocol):
@@ -83,6 +89,9 @@ class PostgresTransaction:
                 await connection.execute("BEGIN")
                 rows: Rows = await connection.fetch(sql, *args)
             except DEAD_CONNECTION as error:
+                if not is_dead_connection(error):
+                    await self._release(connection)
+                    raise
                 await self.reads.dead(connection)
                 if attempt == 2:
                     raise self.reads.unavailable() from error
