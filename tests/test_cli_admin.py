@@ -57,6 +57,7 @@ async def test_it_creates_an_admin_who_can_log_in(
         "created admin root ("
     )
     me = await client.get("/me", headers=bearer(await login(client, "root")))
+    assert me.status_code == 200, me.text
     assert me.json()["role"] == "admin"
 
 

@@ -9,15 +9,12 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Integer, TextClause, bindparam, select, text
+from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from spotify_api.core.errors import is_backend_unavailable
-from spotify_api.playlists.tables import playlists
 from spotify_api.settings import Settings
 from tests.backends import drop_read_pool_connections
 from tests.conftest import ON_POSTGRES
@@ -140,32 +137,3 @@ async def test_a_change_cut_off_by_the_deadline_leaves_no_transaction_open(
     assert left_open == 0
     assert after.status_code == 201, after.text
     assert await order(client, user_headers, playlist["id"]) == [songs[1]["id"]]
-
-
-@needs_postgres
-async def test_an_argument_the_driver_refuses_is_the_callers_error_not_an_outage(
-    app: FastAPI, client: httpx.AsyncClient, make_playlist: PlaylistFactory
-) -> None:
-    """asyncpg refuses an int out of its column's range before sending it (a DataError): the
-    connection is fine, so the pool keeps it, and nothing calls it an outage (503)."""
-    playlist = await make_playlist()
-    statement = select(playlists.c.id).where(playlists.c.total_songs == bindparam("n", Integer()))
-    pool_before = await _pool_pids(app)
-    with pytest.raises(asyncpg.DataError, match="out of int32 range") as refused:
-        await app.state.reads.fetch(statement, {"n": 2**40})
-    assert not is_backend_unavailable(refused.value)
-    # asyncpg's other client-side refusal (an InterfaceError and a ValueError) neither
-    assert not is_backend_unavailable(asyncpg.exceptions._base.DataError("out of range"))
-    assert await _pool_pids(app) == pool_before  # no connection dropped, none replaced
-    assert (await client.get(f"/playlists/{playlist['id']}")).status_code in (200, 401)
-
-
-async def _pool_pids(app: FastAPI) -> set[int]:
-    async with app.state.engine.connect() as connection:
-        rows = await connection.execute(
-            text(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                "AND application_name = 'spotify-api reads'"
-            )
-        )
-        return {row[0] for row in rows}
