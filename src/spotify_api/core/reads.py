@@ -50,9 +50,16 @@ DEAD_CONNECTION = (
 )
 
 
+# The server ending this connection (pg_terminate_backend, a shutdown): its last words, which
+# arrive instead of an answer when the driver has not seen the close yet.
+_TERMINATING = frozenset({"57P01", "57P02"})
+
+
 def is_dead_connection(error: BaseException) -> bool:
     """Whether `error` says the connection is gone. asyncpg's client-side refusal of an argument
     (its DataError: an InterfaceError and a ValueError) leaves the connection as it was."""
+    if isinstance(error, asyncpg.PostgresError):
+        return error.sqlstate in _TERMINATING
     return isinstance(error, DEAD_CONNECTION) and not isinstance(error, ValueError)
 
 
@@ -205,21 +212,22 @@ class PostgresReads:
                 async with self.pool.acquire(timeout=timeout) as connection:
                     try:
                         rows: Rows = await connection.fetch(sql, *args)
-                    except DEAD_CONNECTION as error:
+                    except Exception as error:
                         if is_dead_connection(error):
                             await self._expire(connection)
                         raise
                 self.observe(sql)
                 return rows
-            except DEAD_CONNECTION as error:
-                if not is_dead_connection(error):
-                    raise
-                if attempt == 2:
+            except Exception as error:
+                if is_dead_connection(error):
+                    if attempt == 2:
+                        raise self.unavailable() from error
+                    continue
+                if isinstance(error, TimeoutError):  # no free connection, or a statement too long
                     raise self.unavailable() from error
-            except TimeoutError as error:  # no free connection, or the statement took too long
-                raise self.unavailable() from error
-            except asyncpg.PostgresError as error:
-                if error.sqlstate in UNAVAILABLE_SQLSTATES:
+                if isinstance(error, asyncpg.PostgresError) and (
+                    error.sqlstate in UNAVAILABLE_SQLSTATES
+                ):
                     raise self.unavailable() from error
                 raise
         raise AssertionError("unreachable")

@@ -25,7 +25,6 @@ from sqlalchemy import CursorResult, Executable
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from spotify_api.core.reads import (
-    DEAD_CONNECTION,
     PostgresReads,
     ReadDatabase,
     Rows,
@@ -88,7 +87,7 @@ class PostgresTransaction:
             try:
                 await connection.execute("BEGIN")
                 rows: Rows = await connection.fetch(sql, *args)
-            except DEAD_CONNECTION as error:
+            except Exception as error:
                 if not is_dead_connection(error):
                     await self._release(connection)
                     raise
