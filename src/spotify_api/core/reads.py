@@ -58,9 +58,9 @@ _TERMINATING = frozenset({"57P01", "57P02"})
 def is_dead_connection(error: BaseException) -> bool:
     """Whether `error` says the connection is gone. asyncpg's client-side refusal of an argument
     (its DataError: an InterfaceError and a ValueError) leaves the connection as it was."""
-    if isinstance(error, asyncpg.PostgresError):
-        return error.sqlstate in _TERMINATING
-    return isinstance(error, DEAD_CONNECTION) and not isinstance(error, ValueError)
+    if isinstance(error, DEAD_CONNECTION) and not isinstance(error, ValueError):
+        return True
+    return isinstance(error, asyncpg.PostgresError) and error.sqlstate in _TERMINATING
 
 
 class ReadDatabase(Protocol):
