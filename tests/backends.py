@@ -102,11 +102,12 @@ def counting(app: FastAPI) -> Iterator[list[str]]:
 
 async def drop_read_pool_connections(app: FastAPI) -> int:
     """Terminate every server process of the app's read pool (PostgreSQL), as a database restart
-    or a proxy would: the pool does not know yet. How many there were."""
+    or a proxy would, each gone when this returns (up to 5 s): the pool does not know yet. How
+    many there were."""
     async with app.state.engine.connect() as connection:
         dropped = await connection.scalar(
             text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
                 "WHERE application_name = 'spotify-api reads' AND datname = current_database()"
             )
         )

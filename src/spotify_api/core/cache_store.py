@@ -39,6 +39,7 @@ from starlette.datastructures import State
 
 from spotify_api.core.cache_routes import CachedRoutes
 from spotify_api.core.errors import ServiceUnavailable
+from spotify_api.core.loop_batch import LoopBatch
 
 logger = logging.getLogger("spotify_api.cache")
 
@@ -179,8 +180,9 @@ class CacheStore:
         # Invalidating is part of a write, which fails without it: it may wait for Redis as
         # long as a session look-up does, not only the few milliseconds a read waits for a hit.
         self.writer_guard_seconds = 3 * settings.redis_timeout_seconds
-        self._pending: list[tuple[str, asyncio.Future[tuple[str, Any]]]] = []
-        self._sending: set[asyncio.Task[None]] = set()
+        self._batch: LoopBatch[tuple[str, asyncio.Future[tuple[str, Any]]]] = LoopBatch(
+            self._send, MAX_BATCH
+        )
         self.routes = CachedRoutes()
         namespace = key_id(settings.secret_key.get_secret_value())
         self.entry_prefix = f"{ENTRY_PREFIX}{namespace}:"
@@ -227,19 +229,8 @@ class CacheStore:
         """(current version, the key's raw value), from the batch that the event loop sends
         on its next round."""
         future: asyncio.Future[tuple[str, Any]] = asyncio.get_running_loop().create_future()
-        self._pending.append((key, future))
-        if len(self._pending) == 1:
-            asyncio.get_running_loop().call_soon(self._flush)
-        elif len(self._pending) >= MAX_BATCH:
-            self._flush()
+        self._batch.add((key, future))
         return future
-
-    def _flush(self) -> None:
-        batch, self._pending = self._pending, []
-        if batch:
-            task = asyncio.get_running_loop().create_task(self._send(batch))
-            self._sending.add(task)  # the loop keeps only a weak reference to a task
-            task.add_done_callback(self._sending.discard)
 
     async def _send(self, batch: list[tuple[str, asyncio.Future[tuple[str, Any]]]]) -> None:
         try:

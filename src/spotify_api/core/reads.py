@@ -38,6 +38,9 @@ from spotify_api.settings import Settings
 
 Rows = Sequence[Sequence[Any]]
 _COMPILED_KEPT = 512
+#: Tries of a read (or a transaction's start) that meets dead connections: the first finding
+#: one replaces the pool's others, but one may be met as that happens.
+DEAD_CONNECTION_ATTEMPTS = 3
 
 # A connection that the server closed fails in one of these ways, depending on whether the
 # driver has seen the close yet (InternalClientError: the server's last words arrived while
@@ -207,7 +210,7 @@ class PostgresReads:
         compiled = self.compiled(statement)
         sql, args = compiled.sql, compiled.arguments(params)
         timeout = self.settings.db_pool_timeout_seconds
-        for attempt in (1, 2):
+        for attempt in range(1, DEAD_CONNECTION_ATTEMPTS + 1):
             try:
                 async with self.pool.acquire(timeout=timeout) as connection:
                     try:
@@ -220,7 +223,7 @@ class PostgresReads:
                 return rows
             except Exception as error:
                 if is_dead_connection(error):
-                    if attempt == 2:
+                    if attempt == DEAD_CONNECTION_ATTEMPTS:
                         raise self.unavailable() from error
                     continue
                 if isinstance(error, TimeoutError):  # no free connection, or a statement too long

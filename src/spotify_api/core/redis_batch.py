@@ -22,6 +22,8 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
+from spotify_api.core.loop_batch import LoopBatch
+
 #: Calls per pipeline at most.
 MAX_BATCH = 256
 
@@ -32,26 +34,13 @@ class BatchedScript:
     def __init__(self, redis: Redis, source: str) -> None:
         self.redis = redis
         self.script = redis.register_script(source)
-        self._pending: list[_Call] = []
-        self._sending: set[asyncio.Task[None]] = set()
+        self._batch: LoopBatch[_Call] = LoopBatch(self._send, MAX_BATCH)
 
     def __call__(self, keys: Sequence[Any], args: Sequence[Any]) -> asyncio.Future[Any]:
         """The script's reply to these keys and arguments, from the next batch."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Any] = loop.create_future()
-        self._pending.append((keys, args, future))
-        if len(self._pending) == 1:
-            loop.call_soon(self._flush)
-        elif len(self._pending) >= MAX_BATCH:
-            self._flush()
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._batch.add((keys, args, future))
         return future
-
-    def _flush(self) -> None:
-        batch, self._pending = self._pending, []
-        if batch:
-            task = asyncio.get_running_loop().create_task(self._send(batch))
-            self._sending.add(task)  # the loop keeps only a weak reference to a task
-            task.add_done_callback(self._sending.discard)
 
     async def _send(self, batch: list[_Call]) -> None:
         try:

@@ -6,7 +6,8 @@ pool (`core.reads.PostgresReads`, which compiles each statement once): no ORM, n
 greenlet hop per statement, so that a playlist change costs its round trips and little more.
 The connection is taken, and BEGIN sent, with the first statement; COMMIT or ROLLBACK gives it
 back. A connection found dead at BEGIN or at that first statement (it died in the pool) is
-dropped and both run again on another, which is safe: nothing was committed and no row was seen.
+dropped and both run again on another (a few times at most), which is safe: nothing was
+committed and no row was seen.
 A connection lost later is an error of the write (a 503, see `core.errors`), never retried:
 the service has acted on what it read. On SQLite the same statements run through a session of
 the engine.
@@ -25,6 +26,7 @@ from sqlalchemy import CursorResult, Executable
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from spotify_api.core.reads import (
+    DEAD_CONNECTION_ATTEMPTS,
     PostgresReads,
     ReadDatabase,
     Rows,
@@ -80,9 +82,9 @@ class PostgresTransaction:
     async def _begin_with(self, sql: str, args: list[Any]) -> Rows:
         """BEGIN and the transaction's first statement, on a connection of the pool. If the
         connection turns out dead, nothing was committed and nobody saw a row: both run again
-        on a fresh connection, once (the pool's other idle ones are replaced too, see
+        on a fresh connection (the pool's other idle ones are replaced too, see
         `PostgresReads.dead`)."""
-        for attempt in (1, 2):
+        for attempt in range(1, DEAD_CONNECTION_ATTEMPTS + 1):
             connection = await self._connect()
             try:
                 await connection.execute("BEGIN")
@@ -92,7 +94,7 @@ class PostgresTransaction:
                     await self._release(connection)
                     raise
                 await self.reads.dead(connection)
-                if attempt == 2:
+                if attempt == DEAD_CONNECTION_ATTEMPTS:
                     raise self.reads.unavailable() from error
                 continue
             except BaseException:
