@@ -59,8 +59,7 @@ FROM artists ar LEFT JOIN albums al ON al.artist_id = ar.id WHERE ar.id = $1
 ORDER BY al.release_date DESC NULLS LAST, al.title, al.id"""
 ME = """SELECT id, username, email, role, created_at FROM users WHERE id = $1 AND NOT disabled"""
 PLAYLIST = """SELECT p.id, p.name, p.description, p.public, p.owner_id, u.username,
-p.snapshot_id, p.total_songs, (SELECT coalesce(sum(s.duration_ms), 0) FROM playlist_items i
-JOIN songs s ON s.id = i.song_id WHERE i.playlist_id = $1), p.created_at, p.updated_at
+p.snapshot_id, p.total_songs, p.duration_ms, p.created_at, p.updated_at
 FROM playlists p JOIN users u ON u.id = p.owner_id WHERE p.id = $1"""
 ITEMS = f"""SELECT p.total_songs, i.added_at, {SONG} FROM playlists p
 LEFT JOIN LATERAL (SELECT rank, song_id, added_at FROM playlist_items

@@ -32,7 +32,8 @@ LOCK = "SELECT total_songs, snapshot_id FROM playlists WHERE id = $1 FOR UPDATE"
 # $1 playlist, $2 song, $3 now, $4 the new snapshot; the added row's rank from its neighbours.
 _ADD = """WITH added AS (INSERT INTO playlist_items (playlist_id, rank, song_id, added_at)
     {rank} RETURNING 1)
-UPDATE playlists SET total_songs = total_songs + 1, snapshot_id = $4, updated_at = $3
+UPDATE playlists SET total_songs = total_songs + 1, snapshot_id = $4, updated_at = $3,
+    duration_ms = duration_ms + (SELECT duration_ms FROM songs WHERE id = $2)
 WHERE id = $1 AND EXISTS (SELECT FROM added)"""
 APPEND = _ADD.format(
     rank=f"SELECT $1, coalesce(max(rank), 0) + {GAP}, $2, $3 FROM playlist_items "
@@ -55,12 +56,14 @@ _REMOVE_AT = """WITH target AS (SELECT rank FROM playlist_items WHERE playlist_i
     ORDER BY rank {order} OFFSET $2 LIMIT 1),
 removed AS (DELETE FROM playlist_items i USING target
     WHERE i.playlist_id = $1 AND i.rank = target.rank AND i.song_id = $3 RETURNING 1)
-UPDATE playlists SET total_songs = total_songs - 1, snapshot_id = $4, updated_at = $5
+UPDATE playlists SET total_songs = total_songs - 1, snapshot_id = $4, updated_at = $5,
+    duration_ms = duration_ms - (SELECT duration_ms FROM songs WHERE id = $3)
 WHERE id = $1 AND EXISTS (SELECT FROM removed)"""
 REMOVE_AT = {desc: _REMOVE_AT.format(order="DESC" if desc else "") for desc in (False, True)}
 REMOVE_ALL = """WITH removed AS (DELETE FROM playlist_items WHERE playlist_id = $1
     AND song_id = $2 RETURNING 1), n AS (SELECT count(*) AS n FROM removed)
-UPDATE playlists SET total_songs = total_songs - n.n, snapshot_id = $3, updated_at = $4
+UPDATE playlists SET total_songs = total_songs - n.n, snapshot_id = $3, updated_at = $4,
+    duration_ms = duration_ms - n.n * (SELECT duration_ms FROM songs WHERE id = $2)
 FROM n WHERE id = $1 AND n.n > 0 RETURNING n.n"""
 # $1 playlist, $2 snapshot, $3 now, $4/$5 the neighbours' offset and count, $6 before,
 # $7 length, $8/$9 the block's offset and count; the offsets from the nearer end.

@@ -149,6 +149,20 @@ async def delete_users(database: URL, username_prefix: str) -> int:
     return int(status.split()[-1])
 
 
+# A playlist's count, snapshot and duration as its writers keep them (the duration is the sum
+# of its items' songs' durations).
+_RECOUNT = (
+    "UPDATE playlists SET total_songs = $2, snapshot_id = $3, updated_at = $4, duration_ms = ("
+    "SELECT coalesce(sum(s.duration_ms), 0) FROM playlist_items i "
+    "JOIN songs s ON s.id = i.song_id WHERE i.playlist_id = playlists.id) WHERE id = $1"
+)
+_SUM_FILLERS = (
+    "UPDATE playlists SET duration_ms = (SELECT coalesce(sum(s.duration_ms), 0) "
+    "FROM playlist_items i JOIN songs s ON s.id = i.song_id WHERE i.playlist_id = playlists.id) "
+    "WHERE owner_id IN (SELECT id FROM users WHERE username LIKE $1)"
+)
+
+
 async def fill_playlist(database: URL, playlist_id: str, songs: Sequence[str]) -> None:
     """Make the playlist hold `songs` in order (COPY), its count and snapshot to match."""
     playlist = uuid.UUID(playlist_id)
@@ -167,8 +181,7 @@ async def fill_playlist(database: URL, playlist_id: str, songs: Sequence[str]) -
                 columns=["playlist_id", "rank", "song_id", "added_at"],
             )
             await connection.execute(
-                "UPDATE playlists SET total_songs = $2, snapshot_id = $3, updated_at = $4 "
-                "WHERE id = $1",
+                _RECOUNT,
                 playlist,
                 len(songs),
                 uuid.uuid4().hex,
@@ -227,6 +240,7 @@ async def seed_filler_playlists(
                 ],
                 columns=["playlist_id", "rank", "song_id", "added_at"],
             )
+            await connection.execute(_SUM_FILLERS, pattern)
         await connection.execute("VACUUM ANALYZE users, playlists, playlist_items")
     finally:
         await connection.close()

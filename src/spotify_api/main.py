@@ -46,7 +46,7 @@ from spotify_api.ops.router import router as ops_router
 from spotify_api.playlists.fast_changes import PLAYLIST_CHANGES
 from spotify_api.playlists.fast_reads import render_playlist
 from spotify_api.playlists.router import router as playlists_router
-from spotify_api.playlists.song_removal import remove_songs_everywhere
+from spotify_api.playlists.song_removal import PLAYLISTS_HOLD_SONGS
 from spotify_api.settings import Settings
 from spotify_api.users.own_account import render_own_account
 from spotify_api.users.router import router as users_router
@@ -192,7 +192,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The clock of sessions' and idempotency records' expiry; tests move it forward.
     app.state.clock = time.time
     # Who holds the catalog's songs, and lets go of those that leave it (catalog.references).
-    app.state.song_references = SongReferences(remove_songs_everywhere)
+    app.state.song_references = SongReferences(PLAYLISTS_HOLD_SONGS)
     install_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(catalog_router)

@@ -85,8 +85,8 @@ async def add(
 async def consistent_items(
     http: httpx.AsyncClient, owner: dict[str, str], playlist_id: str
 ) -> list[str]:
-    """The playlist's song ids in order, after checking that its count matches its items and
-    that positions are 0..n-1."""
+    """The playlist's song ids in order, after checking that its count and duration match its
+    items and that positions are 0..n-1."""
     items: list[dict[str, Any]] = []
     offset, total = 0, None
     while total is None or offset < total:
@@ -99,4 +99,5 @@ async def consistent_items(
     assert [item["position"] for item in items] == list(range(len(items)))
     playlist = await ok(http.get(f"/playlists/{playlist_id}", headers=owner))
     assert playlist["total_songs"] == total == len(items)
+    assert playlist["duration_ms"] == sum(item["song"]["duration_ms"] for item in items)
     return [item["song"]["id"] for item in items]

@@ -15,8 +15,10 @@ from typing import Any, Protocol
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import insert, update
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from spotify_api.catalog.models import Song
 from spotify_api.core.db import utc_now
 from spotify_api.playlists.models import RANK_GAP, Playlist, PlaylistItem
 from tests.helpers import assert_problem, bearer, login, make_admin, register
@@ -204,7 +206,7 @@ def assert_invalid(response: httpx.Response, field: str) -> dict[str, Any]:
 
 async def bulk_fill(app: FastAPI, playlist_id: str, song_ids: list[str], count: int) -> None:
     """Give the playlist `count` items (cycling through `song_ids`) straight in the database,
-    ranked as a renumbered playlist is."""
+    ranked as a renumbered playlist is, its count and duration to match."""
     now = utc_now()
     rows = [
         {
@@ -217,6 +219,21 @@ async def bulk_fill(app: FastAPI, playlist_id: str, song_ids: list[str], count: 
     ]
     async with app.state.engine.begin() as connection:
         await connection.execute(insert(PlaylistItem), rows)
-        await connection.execute(
-            update(Playlist).where(Playlist.id == uuid.UUID(playlist_id)).values(total_songs=count)
-        )
+        await count_items(connection, playlist_id)
+
+
+async def count_items(connection: AsyncConnection, playlist_id: str) -> None:
+    """Give the playlist the count and duration of the items it holds, as its writers do."""
+    of_playlist = PlaylistItem.playlist_id == Playlist.id
+    count = select(func.count()).where(of_playlist).scalar_subquery()
+    duration = (
+        select(func.coalesce(func.sum(Song.duration_ms), 0))
+        .join(PlaylistItem, PlaylistItem.song_id == Song.id)
+        .where(of_playlist)
+        .scalar_subquery()
+    )
+    await connection.execute(
+        update(Playlist)
+        .where(Playlist.id == uuid.UUID(playlist_id))
+        .values(total_songs=count, duration_ms=duration)
+    )

@@ -18,13 +18,20 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
 
 from spotify_api.core.db import utc_now
-from spotify_api.playlists.models import RANK_GAP, RANK_LIMIT, Playlist, PlaylistItem
+from spotify_api.playlists.models import RANK_GAP, RANK_LIMIT, PlaylistItem
 from tests.backends import counting
 from tests.helpers import assert_problem
-from tests.playlists.conftest import PlaylistFactory, add_song, get_playlist, ids, order
+from tests.playlists.conftest import (
+    PlaylistFactory,
+    add_song,
+    count_items,
+    get_playlist,
+    ids,
+    order,
+)
 from tests.playlists.reorder_model import spotify_reorder
 
 
@@ -47,11 +54,7 @@ async def fill(
             delete(PlaylistItem).where(PlaylistItem.playlist_id == uuid.UUID(playlist_id))
         )
         await connection.execute(insert(PlaylistItem), rows)
-        await connection.execute(
-            update(Playlist)
-            .where(Playlist.id == uuid.UUID(playlist_id))
-            .values(total_songs=len(rows))
-        )
+        await count_items(connection, playlist_id)
 
 
 async def stored(app: FastAPI, playlist_id: str) -> list[str]:

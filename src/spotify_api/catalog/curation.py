@@ -3,7 +3,8 @@
 A song that leaves the catalog leaves everything that holds it (playlists, through the hooks of
 `SongReferences`), in the same transaction: its row is locked first (see
 `CatalogRepository.lock_songs`), so that no add-song can put it in a playlist between the
-removal of its items and its own deletion.
+removal of its items and its own deletion. A change of a song's duration locks it the same way,
+and lets the holders recount what they sum of it (a playlist's duration).
 Every change invalidates the response cache twice: before the commit, so that a Redis that
 cannot be reached stops the write before anything changed; and after it, so that a read that
 cached the old rows in between (under the then-current version) is never served again.
@@ -246,13 +247,21 @@ class CurationService:
         if artist_ids is not None:
             await self._require_artists(artist_ids)
 
+        retimed = changes.get("duration_ms", song.duration_ms) != song.duration_ms
+
         async def change() -> None:
+            # Held first: no playlist gains or loses it at its old duration meanwhile.
+            held = select(Song.id).where(Song.id == song_id)
+            if retimed and not await self.repository.lock_songs(held):
+                raise SongNotFound()  # deleted by another request meanwhile
             for field, value in changes.items():
                 setattr(song, field, value)
             if artist_ids is not None:
                 await self.repository.set_credits(song_id, artist_ids)
                 song.updated_at = utc_now()  # new credits are a change of the song
             await self.db.flush()
+            if retimed:
+                await self.references.songs_retimed(self.db, [song_id])
 
         await self._commit(change, _gone(_song_reference(changes, artist_ids), "album or artist"))
         self.db.expunge(song)

@@ -6,7 +6,8 @@ the database itself refuse two items with one rank, so the order is strict and p
 0..n-1 by construction. Sparse ranks let an insert take a free rank between its neighbours and
 a removal leave the others untouched, instead of shifting every later row. The playlist row keeps
 its item count, changed in the same transaction as the items, and is the row that writers lock.
-The total duration is summed when read: a song's duration may change after it was added.
+So does its total duration: the items' changes move it, and so does a change of a song's duration
+(the curation locks the song, then the playlists holding it, and recounts them).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Playlist(UuidPrimaryKey, Timestamps, Base):
     __table_args__ = (
         CheckConstraint("length(name) BETWEEN 1 AND 100", name="name_length"),
         CheckConstraint(f"total_songs BETWEEN 0 AND {MAX_ITEMS}", name="total_songs_range"),
+        CheckConstraint("duration_ms >= 0", name="duration_ms_range"),
         Index("ix_playlists_owner_created", "owner_id", "created_at", "id"),
     )
 
@@ -45,6 +47,8 @@ class Playlist(UuidPrimaryKey, Timestamps, Base):
     public: Mapped[bool] = mapped_column(default=False, server_default=false())
     snapshot_id: Mapped[str] = mapped_column(String(32))
     total_songs: Mapped[int] = mapped_column(Integer(), default=0, server_default="0")
+    #: The summed duration of its items' songs, kept by every write that changes either.
+    duration_ms: Mapped[int] = mapped_column(BigInteger(), default=0, server_default="0")
 
     owner: Mapped[User] = relationship(lazy="raise")
 

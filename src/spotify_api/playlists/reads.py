@@ -39,17 +39,6 @@ _USER = bindparam("user", type_=Uuid())
 NEWEST_FIRST = SortKey("-created_at", playlists.c.created_at, playlists.c.id, True)
 
 
-def duration_of(playlist_id: ColumnElement[Any]) -> ColumnElement[int]:
-    """The summed duration of a playlist's songs (read, never stored: a song's may change)."""
-    return (
-        select(func.coalesce(func.sum(songs.c.duration_ms), 0))
-        .select_from(items.join(songs, songs.c.id == items.c.song_id))
-        .where(items.c.playlist_id == playlist_id)
-        .correlate_except(items, songs)
-        .scalar_subquery()
-    )
-
-
 def owner_name(owner_id: ColumnElement[Any]) -> ColumnElement[str]:
     query = select(users.c.username).where(users.c.id == owner_id)
     return query.correlate_except(users).scalar_subquery()
@@ -73,7 +62,7 @@ def playlist_columns(postgres: bool) -> tuple[ColumnElement[Any], ...]:
         owner_name(playlists.c.owner_id),
         playlists.c.snapshot_id,
         playlists.c.total_songs,
-        duration_of(playlists.c.id),
+        playlists.c.duration_ms,
         stamp(playlists.c.created_at, postgres),
         stamp(playlists.c.updated_at, postgres),
     )

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     String,
     Uuid,
     bindparam,
@@ -127,15 +128,25 @@ _DELETE = delete(playlists).where(playlists.c.id == PLAYLIST)
 _INSERT_AT = insert(items).values(
     playlist_id=PLAYLIST, rank=bindparam("rank"), song_id=SONG, added_at=NOW
 )
-#: The playlist's renewal after its items changed, as a statement of its own.
+# Every item a change adds or removes is SONG's, so its duration moves the playlist's by one
+# amount per item. The song is held (add) or cannot change its duration before this commits
+# (a duration's change locks its song, then the playlists holding it: `song_removal`).
+_SONG_DURATION = select(songs.c.duration_ms).where(songs.c.id == SONG).scalar_subquery()
+_DELTA = bindparam("delta", type_=Integer())
+#: The playlist's renewal after `delta` items of SONG came or went, as a statement of its own.
 _TOUCH = (
     update(playlists)
     .where(playlists.c.id == PLAYLIST)
     .values(
-        total_songs=playlists.c.total_songs + bindparam("delta"),
+        total_songs=playlists.c.total_songs + _DELTA,
+        duration_ms=playlists.c.duration_ms + _DELTA * _SONG_DURATION,
         snapshot_id=SNAPSHOT,
         updated_at=NOW,
     )
+)
+#: The playlist's renewal after its items moved.
+_RENEW = (
+    update(playlists).where(playlists.c.id == PLAYLIST).values(snapshot_id=SNAPSHOT, updated_at=NOW)
 )
 
 
@@ -189,12 +200,14 @@ def _move(kind: Gap, block_from_end: bool) -> ItemsChange:
 @cache
 def _with_playlist(change: ItemsChange, delta: int) -> ReturningUpdate[Any]:
     """PostgreSQL: `change` and, if it changed any item, the playlist's renewal (its count moved
-    by `delta` per item), in one statement returning how many items changed."""
+    by `delta` per item, its duration by `delta` times SONG's), in one statement returning how
+    many items changed."""
     changed = change.cte("changed")
     count = select(func.count()).select_from(changed).scalar_subquery()
     values: dict[str, Any] = {"snapshot_id": SNAPSHOT, "updated_at": NOW}
     if delta:
         values["total_songs"] = playlists.c.total_songs + count * delta
+        values["duration_ms"] = playlists.c.duration_ms + count * delta * _SONG_DURATION
     return (
         update(playlists)
         .where(playlists.c.id == PLAYLIST, count > 0)
@@ -243,6 +256,7 @@ class PlaylistRepository:
             "public": public,
             "snapshot_id": new_snapshot_id(),
             "total_songs": 0,
+            "duration_ms": 0,
             "created_at": now,
             "updated_at": now,
         }
@@ -270,8 +284,10 @@ class PlaylistRepository:
             changed = await self._rows(_with_playlist(change, delta), params)
             return int(changed[0][0]) if changed else 0
         count = len(await self._rows(change, params))
-        if count:
-            await self._rows(_TOUCH, {**params, "delta": delta * count})
+        if count and delta:
+            await self._touch(params, delta * count)
+        elif count:
+            await self._renew(params)
         return count
 
     @staticmethod
@@ -280,6 +296,9 @@ class PlaylistRepository:
 
     async def _touch(self, params: dict[str, Any], delta: int) -> None:
         await self._rows(_TOUCH, {**params, "delta": delta})
+
+    async def _renew(self, params: dict[str, Any]) -> None:
+        await self._rows(_RENEW, params)
 
     async def insert_item(
         self, playlist_id: uuid.UUID, length: int, position: int, song_id: uuid.UUID
@@ -349,5 +368,5 @@ class PlaylistRepository:
             )
 
         await ranks.renumber(self.statements, playlist_id, new_index)
-        await self._touch(params, 0)
+        await self._renew(params)
         return str(params["snapshot"])

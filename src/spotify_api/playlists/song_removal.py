@@ -1,5 +1,5 @@
-"""Songs that leave the catalog leave every playlist: the playlists' hook in the catalog's
-`SongReferences` (registered in `main.py`)."""
+"""The playlists' `SongHolder` (registered in `main.py`): songs that leave the catalog leave
+every playlist, and a song whose duration changes changes the duration of those holding it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from collections.abc import Iterator, Sequence
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from spotify_api.catalog.models import Song
+from spotify_api.catalog.references import SongHolder
 from spotify_api.core.db import dialect_of, take_sqlite_write_lock, utc_now
 from spotify_api.playlists.models import Playlist, PlaylistItem
 from spotify_api.playlists.repository import new_snapshot_id
@@ -16,25 +18,34 @@ from spotify_api.playlists.repository import new_snapshot_id
 # Ids go to the database as bound parameters, of which a statement may have about 32,000.
 _CHUNK = 5_000
 
+_REMAINING_SONGS = (
+    select(func.count())
+    .where(PlaylistItem.playlist_id == Playlist.id)
+    .correlate(Playlist)
+    .scalar_subquery()
+)
+_REMAINING_DURATION = (
+    select(func.coalesce(func.sum(Song.duration_ms), 0))
+    .select_from(PlaylistItem)
+    .join(Song, Song.id == PlaylistItem.song_id)
+    .where(PlaylistItem.playlist_id == Playlist.id)
+    .correlate(Playlist)
+    .scalar_subquery()
+)
+
 
 def _chunks(ids: Sequence[uuid.UUID]) -> Iterator[Sequence[uuid.UUID]]:
     for start in range(0, len(ids), _CHUNK):
         yield ids[start : start + _CHUNK]
 
 
-async def remove_songs_everywhere(session: AsyncSession, song_ids: Sequence[uuid.UUID]) -> None:
-    """Take these songs out of every playlist, recount those playlists, renew their snapshots.
-
-    The catalog has locked the songs, so no playlist gains them meanwhile. The playlists are
-    locked in id order, as every writer of several playlists does. Nothing else moves: the
-    remaining items keep their ranks, so their order.
-    """
+async def _lock_holding(session: AsyncSession, song_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """Lock the playlists that hold any of these songs, in id order (as every writer of several
+    playlists does); their ids, in that order."""
     found: set[uuid.UUID] = set()
     for chunk in _chunks(song_ids):
         holding = select(PlaylistItem.playlist_id).where(PlaylistItem.song_id.in_(chunk))
         found.update((await session.scalars(holding.distinct())).all())
-    if not found:
-        return
     playlist_ids = sorted(found)
     sqlite = await dialect_of(session) == "sqlite"
     for chunk in _chunks(playlist_ids):
@@ -43,18 +54,50 @@ async def remove_songs_everywhere(session: AsyncSession, song_ids: Sequence[uuid
         else:
             locking = select(Playlist.id).where(Playlist.id.in_(chunk)).order_by(Playlist.id)
             await session.execute(locking.with_for_update())
-    for chunk in _chunks(song_ids):
-        await session.execute(delete(PlaylistItem).where(PlaylistItem.song_id.in_(chunk)))
-    remaining = (
-        select(func.count())
-        .where(PlaylistItem.playlist_id == Playlist.id)
-        .correlate(Playlist)
-        .scalar_subquery()
-    )
+    return playlist_ids
+
+
+async def _recount(
+    session: AsyncSession, playlist_ids: Sequence[uuid.UUID], **values: object
+) -> None:
+    """Give the playlists their items' count and summed duration, and a new snapshot."""
     for chunk in _chunks(playlist_ids):
         await session.execute(
             update(Playlist)
             .where(Playlist.id.in_(chunk))
-            .values(total_songs=remaining, snapshot_id=new_snapshot_id(), updated_at=utc_now())
+            .values(
+                total_songs=_REMAINING_SONGS,
+                duration_ms=_REMAINING_DURATION,
+                snapshot_id=new_snapshot_id(),
+                **values,
+            )
             .execution_options(synchronize_session=False)
         )
+
+
+async def remove_songs_everywhere(session: AsyncSession, song_ids: Sequence[uuid.UUID]) -> None:
+    """Take these songs out of every playlist, recount those playlists, renew their snapshots.
+
+    The catalog has locked the songs, so no playlist gains them meanwhile. Nothing else moves:
+    the remaining items keep their ranks, so their order.
+    """
+    playlist_ids = await _lock_holding(session, song_ids)
+    if not playlist_ids:
+        return
+    for chunk in _chunks(song_ids):
+        await session.execute(delete(PlaylistItem).where(PlaylistItem.song_id.in_(chunk)))
+    await _recount(session, playlist_ids, updated_at=utc_now())
+
+
+async def retime_songs_everywhere(session: AsyncSession, song_ids: Sequence[uuid.UUID]) -> None:
+    """The songs' durations changed: recount the playlists holding them, renew their snapshots
+    (their answers changed; their `updated_at` is the owner's, and stays).
+
+    The catalog has locked the songs before changing them, so a playlist that gains one of them
+    after this reads its new duration, and one that loses one after this subtracts it.
+    """
+    playlist_ids = await _lock_holding(session, song_ids)
+    await _recount(session, playlist_ids, updated_at=Playlist.updated_at)
+
+
+PLAYLISTS_HOLD_SONGS = SongHolder(leaving=remove_songs_everywhere, retimed=retime_songs_everywhere)

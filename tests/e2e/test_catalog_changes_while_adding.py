@@ -1,10 +1,16 @@
-"""A song leaving the catalog while it is being added to playlists, over real sockets.
+"""The catalog changing a song while it is being added to playlists, over real sockets.
 
-Round after round, `DELETE` of a song (or of its album or artist, with `cascade=true`) races
-streams of add-songs of that song, to a playlist that already holds it and to one that does not,
-that go on until the delete has answered. Whichever runs first, the delete is a 204 and each
-add a 201 or a 404 `song_not_found`, never a 500; and no playlist is left holding the song, or
-with a count that differs from its items.
+Deletes: round after round, `DELETE` of a song (or of its album or artist, with
+`cascade=true`) races streams of add-songs of that song, to a playlist that already holds it
+and to one that does not, that go on until the delete has answered. Whichever runs first, the
+delete is a 204 and each add a 201 or a 404 `song_not_found`, never a 500; and no playlist is
+left holding the song, or with a count that differs from its items.
+
+Durations: a playlist keeps the summed duration of its songs. Round after round, a `PATCH` of a
+song's duration races streams of add-songs of that song to playlists that do not hold it yet:
+an add that read the old duration must not commit after the change looked for the playlists
+holding the song (and found none). Whichever runs first, every playlist's duration is the sum of
+its songs' durations as they are now.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from tests.helpers import assert_problem
 
 ROUNDS = 15
 ADDERS = 2  # per playlist and song
+RETIME_ROUNDS = 12
+RETIME_PLAYLISTS = 6  # fresh each round, each with its own stream of adds
 
 
 @pytest.fixture
@@ -124,3 +132,48 @@ async def test_a_delete_racing_add_songs_ends_cleanly_whichever_wins(
     assert keeper in await consistent_items(http, owner, holder)
     assert (await ok(http.get(f"/songs/{keeper}")))["id"] == keeper
     assert 201 in outcomes  # the adds did race the deletes
+
+
+async def _keep_adding_until(
+    http: httpx.AsyncClient,
+    owner: dict[str, str],
+    playlist_id: str,
+    song_id: str,
+    changing: asyncio.Task[httpx.Response],
+) -> list[int]:
+    """Add the song again and again until the change has answered; the statuses."""
+    statuses = []
+    while not changing.done():
+        url = f"/playlists/{playlist_id}/add-song"
+        answer = await guarded(http.post(url, json={"song_id": song_id}, headers=owner))
+        statuses.append(answer.status_code)
+    return statuses
+
+
+async def test_a_duration_change_racing_add_songs_leaves_every_duration_summed(
+    http: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    owner = await make_user(http, "ada")
+    song = (await make_album(http, admin, 1))["songs"][0]
+    added = 0
+    for round_ in range(RETIME_ROUNDS):
+        playlists = [
+            await make_playlist(http, owner, f"Round {round_}") for _ in range(RETIME_PLAYLISTS)
+        ]
+        body = {"duration_ms": 200_000 + round_}
+        changing = asyncio.create_task(http.patch(f"/songs/{song}", json=body, headers=admin))
+        streams = await guarded(
+            asyncio.gather(
+                *(
+                    _keep_adding_until(http, owner, playlist, song, changing)
+                    for playlist in playlists
+                )
+            )
+        )
+        assert (await changing).status_code == 200, (await changing).text
+        assert {status for statuses in streams for status in statuses} <= {201}
+        added += sum(len(statuses) for statuses in streams)
+        for playlist in playlists:
+            await consistent_items(http, owner, playlist)  # duration == the sum of its songs'
+        assert (await ok(http.get(f"/songs/{song}")))["duration_ms"] == 200_000 + round_
+    assert added  # the adds did race the changes
