@@ -8,8 +8,9 @@ virtualenv with `PYTHONPATH=<worktree>/src` (servers.start_service checks that t
 imported `spotify_api` from there) on the same database, Redis and SECRET_KEY and a port of its
 own. The database schema must be the same: the worktree's `alembic/versions` must equal this
 tree's, file for file, or the run stops; only the migrations in ADDITIVE may be this tree's
-alone. The worktree is removed when the run ends, on errors
-and on Ctrl-C, after the servers are stopped.
+alone (they are copied into the worktree, whose `serve` must know the database's revision).
+The worktree is removed when the run ends, on errors and on Ctrl-C, after the servers are
+stopped.
 
 The cases run on it (TODAY_KEYS, key + "T") are the service's, unchanged: the same paths, ids,
 tokens and pairs, their bodies and changes checked against the service's before the runs.
@@ -87,7 +88,9 @@ def _migrations(tree: Path) -> dict[str, bytes]:
 
 def check_schema(tree: Path) -> None:
     """Today's tree must migrate the database to the schema this tree does: the same
-    alembic/versions, file for file, but for the ADDITIVE ones this tree has beside them."""
+    alembic/versions, file for file, but for the ADDITIVE ones this tree has beside them, which
+    are copied into today's tree (its `serve` refuses a database at a revision it does not
+    know)."""
     ours, theirs = _migrations(ROOT), _migrations(tree)
     differ = sorted(
         name
@@ -99,6 +102,8 @@ def check_schema(tree: Path) -> None:
             f"{MIGRATIONS} of today's tree differs from this tree's ({', '.join(differ) or 'none'}"
             "): its schema is not this database's; pick another --today, or --today none"
         )
+    for name in sorted(ADDITIVE & (ours.keys() - theirs.keys())):
+        (tree / MIGRATIONS / name).write_bytes(ours[name])
 
 
 class Worktrees:
