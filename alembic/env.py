@@ -10,8 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from spotify_api.core.db import UtcDateTime
-from spotify_api.core.migrations import only_for_dialect
-from spotify_api.models import Base
+from spotify_api.models import Base, autogenerate_filter
 from spotify_api.settings import Settings
 
 config = context.config
@@ -41,7 +40,7 @@ def _run(connection: Connection) -> None:
         compare_type=True,
         compare_server_default=False,
         render_item=_render_item,
-        include_object=only_for_dialect(connection.dialect.name),
+        include_object=autogenerate_filter(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -39,7 +39,9 @@ GIT_TIMEOUT = 120.0
 MIGRATIONS = Path("alembic") / "versions"
 # Migrations since today's code that only add what it neither reads nor must write (a column
 # with a default): today's code runs unchanged on the schema they make.
-ADDITIVE = frozenset({"20261207_e5c3a7b9d1f4_playlist_duration.py"})
+ADDITIVE = frozenset(
+    {"20261207_e5c3a7b9d1f4_playlist_duration.py", "20261207_f6d4b8c0e2a5_search.py"}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,7 @@ TAGS = [
     {"name": "Songs", "description": "Browse songs; admins curate them (`catalog:write`)."},
     {"name": "Albums", "description": "Browse albums; admins curate them (`catalog:write`)."},
     {"name": "Artists", "description": "Browse artists; admins curate them (`catalog:write`)."},
+    {"name": "Search", "description": "One box that finds artists, albums and songs."},
     {
         "name": "Playlists",
         "description": "Yours, and others' public ones (`playlists:read`, `playlists:write`).",

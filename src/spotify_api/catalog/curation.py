@@ -13,7 +13,7 @@ cached the old rows in between (under the then-current version) is never served 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from pydantic import AnyUrl
@@ -21,7 +21,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from spotify_api.catalog import reads, schemas
+from spotify_api.catalog import reads, schemas, search_index
 from spotify_api.catalog.errors import (
     AlbumHasSongs,
     AlbumNotFound,
@@ -74,6 +74,21 @@ class CurationService:
         self.read_database = read_database
         self.references = references
 
+    async def _reindex(
+        self,
+        *,
+        artists: Sequence[uuid.UUID] = (),
+        albums: Sequence[uuid.UUID] = (),
+        songs: Sequence[uuid.UUID] = (),
+    ) -> None:
+        """Write anew the search rows of what changed (`search_index.refresh`)."""
+        await self.db.flush()
+        await self.db.run_sync(
+            lambda session: search_index.refresh(
+                session.connection(), artists=artists, albums=albums, songs=songs
+            )
+        )
+
     async def _songs_leave(self, songs: Select[Any]) -> list[uuid.UUID]:
         """Lock the songs, then let go of them everywhere they are held; the ids still there."""
         song_ids = await self.repository.lock_songs(songs)
@@ -104,6 +119,7 @@ class CurationService:
 
         async def change() -> None:
             await self.repository.add(artist)
+            await self._reindex(artists=[artist.id])
 
         await self._commit(change)
         return await self._artist(artist.id)
@@ -113,10 +129,14 @@ class CurationService:
         if artist is None:
             raise ArtistNotFound()
 
+        changes = body.model_dump(exclude_unset=True)
+
         async def change() -> None:
-            for field, value in body.model_dump(exclude_unset=True).items():
+            for field, value in changes.items():
                 setattr(artist, field, _plain(value))
             await self.db.flush()
+            if "name" in changes:
+                await self._reindex(artists=[artist_id])
 
         await self._commit(change)
         return await self._artist(artist_id)
@@ -138,12 +158,14 @@ class CurationService:
                 raise ArtistHasSongs()
 
         async def change() -> None:
+            credited = await self.repository.credited_songs(artist_id)
             if album_ids:
                 await self._songs_leave(select(Song.id).where(Song.album_id.in_(album_ids)))
                 await self.repository.delete_album_songs(album_ids)
             await self.repository.remove_artist_credits(artist_id)
             await self.repository.delete_albums(album_ids)
             await self.repository.delete_artist(artist_id)
+            await self._reindex(songs=credited)  # the songs left name one artist fewer
 
         await self._commit(change)
 
@@ -160,6 +182,7 @@ class CurationService:
 
         async def change() -> None:
             await self.repository.add(album)
+            await self._reindex(albums=[album.id])
 
         await self._commit(change, _gone("artist_id", "artist"))
         return await self._album(album.id)
@@ -176,6 +199,8 @@ class CurationService:
             for field, value in changes.items():
                 setattr(album, field, _plain(value))
             await self.db.flush()
+            if changes.keys() & {"title", "artist_id"}:
+                await self._reindex(albums=[album_id])
 
         await self._commit(change, _gone("artist_id", "artist"))
         return await self._album(album_id)
@@ -232,6 +257,7 @@ class CurationService:
         async def change() -> None:
             await self.repository.add(song)
             await self.repository.set_credits(song.id, artist_ids)
+            await self._reindex(songs=[song.id])
 
         await self._commit(change, _gone("album_id", "album or artist"))
         return await self.catalog.get_song(song.id)
@@ -262,6 +288,8 @@ class CurationService:
             await self.db.flush()
             if retimed:
                 await self.references.songs_retimed(self.db, [song_id])
+            if artist_ids is not None or changes.keys() & {"title", "album_id"}:
+                await self._reindex(songs=[song_id])
 
         await self._commit(change, _gone(_song_reference(changes, artist_ids), "album or artist"))
         self.db.expunge(song)

@@ -96,6 +96,10 @@ class CatalogRepository:
         query = select(exists().where(SongArtist.artist_id == artist_id))
         return bool(await self.session.scalar(query))
 
+    async def credited_songs(self, artist_id: uuid.UUID) -> list[uuid.UUID]:
+        query = select(SongArtist.song_id).where(SongArtist.artist_id == artist_id)
+        return list((await self.session.scalars(query)).all())
+
     async def remove_artist_credits(self, artist_id: uuid.UUID) -> None:
         """Drop an artist from every song's credits; a song left with none keeps its album's
         artist, so that every song still has one."""

@@ -25,7 +25,7 @@ _ARTIST_ID = "0b9f3c43-5c7e-4a4e-9d55-3f1b8e7d2a10"
 _ALBUM_ID = "5f2d7c1a-9b3e-4c8d-a1e6-7b0f4d2c9e31"
 _SONG_ID = "9e4b1f7d-2c6a-4e3b-8d5f-1a7c3e9b0d42"
 _STAMP = "2026-11-25T20:40:00Z"
-_ARTIST_EXAMPLE: JsonDict = {
+ARTIST_EXAMPLE: JsonDict = {
     "id": _ARTIST_ID,
     "name": "The Velvet Harbors",
     "genres": ["indie rock", "dream pop"],
@@ -33,7 +33,7 @@ _ARTIST_EXAMPLE: JsonDict = {
     "created_at": _STAMP,
     "updated_at": _STAMP,
 }
-_ALBUM_EXAMPLE: JsonDict = {
+ALBUM_EXAMPLE: JsonDict = {
     "id": _ALBUM_ID,
     "title": "Lanterns at Low Tide",
     "album_type": "album",
@@ -44,7 +44,7 @@ _ALBUM_EXAMPLE: JsonDict = {
     "created_at": _STAMP,
     "updated_at": _STAMP,
 }
-_SONG_EXAMPLE: JsonDict = {
+SONG_EXAMPLE: JsonDict = {
     "id": _SONG_ID,
     "title": "Paper Moons",
     "duration_ms": 214000,
@@ -70,7 +70,7 @@ class AlbumRef(ResponseModel):
 
 
 class Artist(ResponseModel):
-    model_config = ConfigDict(json_schema_extra={"example": _ARTIST_EXAMPLE})
+    model_config = ConfigDict(json_schema_extra={"example": ARTIST_EXAMPLE})
 
     id: uuid.UUID
     name: str
@@ -81,7 +81,7 @@ class Artist(ResponseModel):
 
 
 class Album(ResponseModel):
-    model_config = ConfigDict(json_schema_extra={"example": _ALBUM_EXAMPLE})
+    model_config = ConfigDict(json_schema_extra={"example": ALBUM_EXAMPLE})
 
     id: uuid.UUID
     title: str
@@ -95,7 +95,7 @@ class Album(ResponseModel):
 
 
 class Song(ResponseModel):
-    model_config = ConfigDict(json_schema_extra={"example": _SONG_EXAMPLE})
+    model_config = ConfigDict(json_schema_extra={"example": SONG_EXAMPLE})
 
     id: uuid.UUID
     title: str
@@ -112,9 +112,7 @@ class Song(ResponseModel):
 
 class AlbumDetail(Album):
     model_config = ConfigDict(
-        json_schema_extra={
-            "example": {**_ALBUM_EXAMPLE, "total_songs": 1, "songs": [_SONG_EXAMPLE]}
-        }
+        json_schema_extra={"example": {**ALBUM_EXAMPLE, "total_songs": 1, "songs": [SONG_EXAMPLE]}}
     )
 
     songs: list[Song] = Field(description="In disc, then track order.")
@@ -122,7 +120,7 @@ class AlbumDetail(Album):
 
 class ArtistDetail(Artist):
     model_config = ConfigDict(
-        json_schema_extra={"example": {**_ARTIST_EXAMPLE, "albums": [_ALBUM_EXAMPLE]}}
+        json_schema_extra={"example": {**ARTIST_EXAMPLE, "albums": [ALBUM_EXAMPLE]}}
     )
 
     albums: list[Album] = Field(description="Newest release first.")

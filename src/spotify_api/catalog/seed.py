@@ -2,7 +2,8 @@
 
 One `random.Random(seed)`, consumed in a fixed order, decides every row, ids included, so the
 same plan gives the same catalog (only the timestamps follow `now`). PostgreSQL gets COPY through
-asyncpg and SQLite executemany, both in chunks so that memory stays bounded at any size.
+asyncpg and SQLite executemany, both in chunks so that memory stays bounded at any size; the
+search rows are written from the loaded catalog afterwards (`search_index.rebuild`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy import Table, exists, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from spotify_api.catalog import search_index
 from spotify_api.catalog import seed_words as words
 from spotify_api.catalog.models import ALBUM_TYPES
 from spotify_api.core.db import Base
@@ -44,6 +46,8 @@ LAST_DAY = date(2025, 12, 31).toordinal()
 CATALOG_SPAN = timedelta(days=365)  # created_at runs over the year before `now`
 DB_TIMEOUT_SECONDS = 3600.0
 IMAGES = "https://images.example.com"
+
+SEARCH_TABLES = ("artist_search", "album_search", "song_search", "search_words")
 
 Row = tuple[Any, ...]
 Write = Callable[[str, Sequence[Row]], Awaitable[None]]
@@ -167,7 +171,9 @@ async def seed_demo(
                 values = [dict(zip(columns, row, strict=True)) for row in rows]
                 await connection.execute(insert(_table(table)), values)
 
-            return await _write_catalog(_Generator(plan, now, list), insert_rows)
+            summary = await _write_catalog(_Generator(plan, now, list), insert_rows)
+            await connection.run_sync(search_index.rebuild)
+            return summary
 
     async with engine.begin() as connection:
         # A big seed outlasts the service's short statement time-out; a second seeder waits.
@@ -189,10 +195,11 @@ async def seed_demo(
         summary = await _write_catalog(_Generator(plan, now, json.dumps), copy_rows)
         for statement in remake:
             await driver.execute(statement, timeout=DB_TIMEOUT_SECONDS)
+        await connection.run_sync(search_index.rebuild)
     async with engine.begin() as connection:
         await connection.execute(text("SET LOCAL statement_timeout = 0"))
         await (await _driver(connection)).execute(
-            f"ANALYZE {', '.join(COLUMNS)}", timeout=DB_TIMEOUT_SECONDS
+            f"ANALYZE {', '.join((*COLUMNS, *SEARCH_TABLES))}", timeout=DB_TIMEOUT_SECONDS
         )
     return summary
 

@@ -103,8 +103,12 @@ def downgrade(settings: Settings, revision: str) -> None:
     command.downgrade(alembic_config(settings), revision)
 
 
-def only_for_dialect(dialect: str) -> Callable[..., bool]:
-    """An autogenerate filter that skips what the models create on other dialects only.
+def only_for_dialect(
+    dialect: str, engine_objects: frozenset[str] = frozenset(), engine_tables: tuple[str, ...] = ()
+) -> Callable[..., bool]:
+    """An autogenerate filter that skips what the models create on other dialects only, and what
+    migrations make for one engine that the models do not describe: the objects named in
+    `engine_objects` and the tables whose names start with one of `engine_tables`.
 
     The trigram indexes exist on PostgreSQL alone (`Index.ddl_if`), which autogenerate does
     not know by itself.
@@ -113,6 +117,11 @@ def only_for_dialect(dialect: str) -> Callable[..., bool]:
     def include_object(
         obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
     ) -> bool:
+        made_for_engine = name in engine_objects or (
+            type_ == "table" and name is not None and name.startswith(engine_tables)
+        )
+        if reflected and compare_to is None and made_for_engine:
+            return False
         if type_ == "index" and isinstance(obj, Index):
             using = obj.dialect_options["postgresql"].get("using")
             return not (using and dialect != "postgresql")

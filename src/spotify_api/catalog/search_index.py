@@ -1,0 +1,168 @@
+"""Keeping the search rows (`search_models`) true to the catalog.
+
+Every catalog write calls `refresh` in its own transaction with what it changed: the rows of
+those artists, albums and songs are written anew, and so are the rows that show their names
+(an artist's name is in its albums' rows and in the rows of the songs it is credited on; an
+album's title is in its songs'). A row whose artist, album or song is gone is deleted. Deletes
+of the catalog's own rows take their search rows along by themselves (ON DELETE CASCADE), but
+a song that loses an artist's credit is refreshed by the write that removed it.
+
+`rebuild` writes every row again (the migration that made the tables, and the demo catalog's
+bulk load). Both run on a synchronous `Connection`, so that the migration can call them as they
+are; async code calls them through `run_sync`. Names are read with `search_words`, in Python:
+the same code reads the queries.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from spotify_api.catalog.models import Album, Artist, Song, SongArtist
+from spotify_api.catalog.search_models import AlbumSearch, ArtistSearch, SearchWord, SongSearch
+from spotify_api.catalog.search_words import index_text, key
+
+# Ids go to the database as bound parameters, of which a statement may have about 32,000.
+CHUNK = 5_000
+
+
+def _chunks(ids: Sequence[uuid.UUID]) -> Iterator[Sequence[uuid.UUID]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def _artist_rows(connection: Connection, ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
+    query = select(Artist.id, Artist.name).where(Artist.id.in_(ids))
+    return [
+        {"artist_id": artist_id, "key": key(name), "name": index_text(name)}
+        for artist_id, name in connection.execute(query)
+    ]
+
+
+def _album_rows(connection: Connection, ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
+    query = (
+        select(Album.id, Album.title, Artist.name)
+        .join(Artist, Artist.id == Album.artist_id)
+        .where(Album.id.in_(ids))
+    )
+    return [
+        {
+            "album_id": album_id,
+            "key": key(title),
+            "title": index_text(title),
+            "artist": index_text(artist),
+        }
+        for album_id, title, artist in connection.execute(query)
+    ]
+
+
+def _song_rows(connection: Connection, ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
+    credits: dict[uuid.UUID, list[str]] = {}
+    credited = (
+        select(SongArtist.song_id, Artist.name)
+        .join(Artist, Artist.id == SongArtist.artist_id)
+        .where(SongArtist.song_id.in_(ids))
+        .order_by(SongArtist.song_id, SongArtist.position)
+    )
+    for song_id, name in connection.execute(credited):
+        credits.setdefault(song_id, []).append(name)
+    query = (
+        select(Song.id, Song.title, Album.title)
+        .join(Album, Album.id == Song.album_id)
+        .where(Song.id.in_(ids))
+    )
+    return [
+        {
+            "song_id": song_id,
+            "key": key(title),
+            "title": index_text(title),
+            "artists": index_text(" ".join(credits.get(song_id, []))),
+            "album": index_text(album),
+        }
+        for song_id, title, album in connection.execute(query)
+    ]
+
+
+_KINDS = (
+    (ArtistSearch, ArtistSearch.artist_id, _artist_rows, ("name",)),
+    (AlbumSearch, AlbumSearch.album_id, _album_rows, ("title", "artist")),
+    (SongSearch, SongSearch.song_id, _song_rows, ("title", "artists", "album")),
+)
+
+
+def _add_words(
+    connection: Connection, rows: Iterable[dict[str, Any]], fields: Sequence[str]
+) -> None:
+    words = sorted({word for row in rows for field in fields for word in row[field].split()})
+    if not words:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    for start in range(0, len(words), CHUNK):
+        chunk = [{"word": word} for word in words[start : start + CHUNK]]
+        connection.execute(dialect.insert(_table(SearchWord)).on_conflict_do_nothing(), chunk)
+
+
+def _write(
+    connection: Connection, kind: int, ids: Sequence[uuid.UUID], *, fresh: bool = False
+) -> None:
+    """Write the rows of these ids (of `_KINDS[kind]`); `fresh`: none of them is there yet."""
+    model, id_column, rows_of, fields = _KINDS[kind]
+    for chunk in _chunks(sorted(set(ids))):
+        rows = rows_of(connection, chunk)
+        if not fresh:
+            connection.execute(delete(model).where(id_column.in_(chunk)))
+        if rows:
+            connection.execute(insert(_table(model)), rows)
+            _add_words(connection, rows, fields)
+
+
+def _ids(connection: Connection, query: Any) -> list[uuid.UUID]:
+    return list(connection.scalars(query))
+
+
+def refresh(
+    connection: Connection,
+    *,
+    artists: Sequence[uuid.UUID] = (),
+    albums: Sequence[uuid.UUID] = (),
+    songs: Sequence[uuid.UUID] = (),
+) -> None:
+    """Write anew the search rows of these artists, albums and songs, and of the rows that show
+    their names."""
+    album_ids, song_ids = list(albums), list(songs)
+    for chunk in _chunks(list(artists)):
+        album_ids += _ids(connection, select(Album.id).where(Album.artist_id.in_(chunk)))
+        credited = select(SongArtist.song_id).where(SongArtist.artist_id.in_(chunk))
+        song_ids += _ids(connection, credited.distinct())
+    for chunk in _chunks(list(albums)):
+        song_ids += _ids(connection, select(Song.id).where(Song.album_id.in_(chunk)))
+    _write(connection, 0, artists)
+    _write(connection, 1, album_ids)
+    _write(connection, 2, song_ids)
+
+
+def rebuild(connection: Connection) -> None:
+    """Write every search row anew, and forget the words no row holds."""
+    connection.execute(delete(SearchWord))
+    for kind, (model, _, _, _) in enumerate(_KINDS):
+        connection.execute(delete(model))
+        catalog = (Artist, Album, Song)[kind]
+        last: uuid.UUID | None = None
+        while True:
+            query = select(catalog.id).order_by(catalog.id).limit(CHUNK)
+            if last is not None:
+                query = query.where(catalog.id > last)
+            ids = _ids(connection, query)
+            if not ids:
+                break
+            _write(connection, kind, ids, fresh=True)
+            last = ids[-1]
