@@ -42,8 +42,17 @@ class TopSong(ResponseModel):
 TopResult = Annotated[TopArtist | TopAlbum | TopSong, Field(discriminator="type")]
 
 
-def _page(item: JsonDict) -> JsonDict:
-    return {"items": [item], "total": 1, "limit": 10, "offset": 0, "next": None, "previous": None}
+def _page(item: JsonDict, kind: str) -> JsonDict:
+    """An example page: the second of three (the spec's tools drop example keys set to null)."""
+    link = f"/search?q=velvet&type={kind}&limit=1&offset="
+    return {
+        "items": [item],
+        "total": 3,
+        "limit": 1,
+        "offset": 1,
+        "next": f"{link}2",
+        "previous": f"{link}0",
+    }
 
 
 class SearchResults(ResponseModel):
@@ -55,9 +64,9 @@ class SearchResults(ResponseModel):
             "example": {
                 "q": "velvet",
                 "top": [{"type": "artist", "item": ARTIST_EXAMPLE}],
-                "artists": _page(ARTIST_EXAMPLE),
-                "albums": _page(ALBUM_EXAMPLE),
-                "songs": _page(SONG_EXAMPLE),
+                "artists": _page(ARTIST_EXAMPLE, "artist"),
+                "albums": _page(ALBUM_EXAMPLE, "album"),
+                "songs": _page(SONG_EXAMPLE, "song"),
             }
         },
     )
