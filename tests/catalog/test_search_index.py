@@ -113,3 +113,5 @@ async def test_search_is_a_cached_read_that_writes_make_obsolete(
     )
     assert after.status_code == 200
     assert [album["title"] for album in after.json()["albums"]["items"]] == ["Cinder Tracks"]
+    assert first.json()["albums"]["total"] == 0
+    assert after.json()["albums"]["total"] == 1  # a total is counted again after a write

@@ -8,6 +8,7 @@ likely the artist's), then by each type's own order.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from spotify_api.catalog import search_reads
 from spotify_api.catalog.reads import Data
 from spotify_api.catalog.search_query import parse
 from spotify_api.catalog.search_reads import Hit
+from spotify_api.core.paging import ListCounts, counted
 from spotify_api.core.reads import ReadDatabase
 
 TYPES = ("artist", "album", "song")
@@ -43,9 +45,16 @@ def _page(
 
 
 async def search(
-    db: ReadDatabase, q: str, types: Sequence[str], limit: int, offset: int
+    db: ReadDatabase,
+    counts: ListCounts | None,
+    q: str,
+    types: Sequence[str],
+    limit: int,
+    offset: int,
 ) -> dict[str, Any]:
-    """The answer to `q` (as received) in the types asked for, in `TYPES` order."""
+    """The answer to `q` (as received) in the types asked for, in `TYPES` order. Each type's
+    total is remembered by `counts` (per catalog version), by the query's words: paging on, or
+    the same words typed otherwise, counts them once."""
     kinds = [kind for kind in TYPES if kind in types]
     answer: dict[str, Any] = {"q": q, "top": []}
     query = parse(q)
@@ -57,7 +66,8 @@ async def search(
     best: list[tuple[int, int, int, Hit]] = []
     for kind in kinds:
         hits = await search_reads.page(db, kind, query, limit, offset)
-        total = await search_reads.count(db, kind, query)
+        identity = "/search?" + urlencode({"type": kind, "words": query.key})
+        total = await counted(counts, identity, partial(search_reads.count, db, kind, query))
         answer[PAGE_FIELDS[kind]] = _page(q, kind, [hit.item for hit in hits], total, limit, offset)
         if offset or limit < TOP_MAX:
             hits = await search_reads.page(db, kind, query, TOP_MAX, 0)

@@ -81,6 +81,9 @@ async def search(
     types = tuple(type.split(","))
 
     async def render() -> bytes:
-        return dumps(await search_service.search(request.app.state.reads, q, types, limit, offset))
+        found = await search_service.search(
+            request.app.state.reads, cache.counts, q, types, limit, offset
+        )
+        return dumps(found)
 
     return await cache.respond(request, render)
