@@ -34,13 +34,14 @@ from types import FrameType
 from urllib.parse import urlsplit
 
 import redis
-from harness import baseline, bodies, playlist_changes, playlists, today
+from harness import baseline, bodies, playlist_changes, playlists, search, today
 from harness.catalog_reads import (
     DEEP_PAGES,
     PAGE_LIMIT,
     SEARCH,
     UNCACHED_IDS,
     Catalog,
+    bare_page,
     bare_song,
     explore,
     scenarios,
@@ -171,11 +172,19 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
 
 
 def _plan(
-    options: Options, catalog: Catalog | None, lists: playlists.Playlists | None, song_size: int
+    options: Options,
+    catalog: Catalog | None,
+    lists: playlists.Playlists | None,
+    searches: search.Searches | None,
+    song_size: int,
 ) -> list[Scenario]:
     """The cases of the parts --only selects, with the bare cases they are compared with (and
     today's twins of the service's cases, with --today)."""
     full = scenarios(catalog) if catalog is not None else [bare_song(song_size)]
+    if searches is not None:
+        if catalog is None:
+            full.append(bare_page(searches.sizes["s1"]))
+        full += search.scenarios(searches)
     if lists is not None:
         full += playlists.token_reads(lists) + playlists.reads(lists)
         full += playlist_changes.scenarios(lists, options.database)
@@ -231,6 +240,7 @@ def benchmark(
         service = start_service(processes, options.workers, env, log_dir)
         log = processes.log_of("service")
         catalog = explore(service.url, options.songs) if "catalog" in options.only else None
+        searches = search.explore(service.url) if "search" in options.only else None
         ids = {
             table: asyncio.run(catalog_ids(options.database, table, UNCACHED_IDS))
             for table in CATALOG_TABLES
@@ -255,11 +265,13 @@ def benchmark(
             sizes = [("bare-song", song_size)]
             if catalog is not None:
                 sizes.append(("bare-page", catalog.page_bytes))
+            elif searches is not None:
+                sizes.append(("bare-page", searches.sizes["s1"]))
             for name, size in sizes:
                 servers[name] = start_bare(processes, name, size, options.workers, env)
             user_id = lists.user_id if lists else None
             servers["floor"] = start_floor(processes, options.workers, env, user_id)
-            plan = _plan(options, catalog, lists, song_size)
+            plan = _plan(options, catalog, lists, searches, song_size)
             if any(scenario.server == "flask" for scenario in plan):
                 servers["flask"] = start_flask(processes, env, log_dir)
             if today_tree is not None and any(scenario.server == "today" for scenario in plan):
@@ -305,7 +317,7 @@ def benchmark(
             f"{date.today().isoformat()}, commit {context.commit}, {options.songs:,} songs, "
             f"{options.duration} s runs, load average {load_before:.2f} → {load_after:.2f}"
         )
-        return report(context, plan, runs, figures), baseline.dumps(note, plan, runs)
+        return report(context, plan, runs, figures, searches), baseline.dumps(note, plan, runs)
     finally:
         cache_redis.close()
 

@@ -7,9 +7,8 @@ Create Date: 2026-12-07 16:00:00
 PostgreSQL indexes the rows with a generated, weighted `tsvector` column per table (the
 `simple` configuration: the words are normalised already) and a GIN index on it. SQLite
 indexes them with an FTS5 table per table, its content the search table's (external content),
-kept by triggers. The rows are filled from the catalog by `spotify_api.catalog.search_index`:
-the names are read by Python code (`search_words`), the same that reads the queries, so this
-migration uses it as it is when it runs.
+kept by triggers. The rows are filled from the catalog by the last migration that changes
+search's tables (a7e5c9d1f3b6 today), with the code of that day.
 """
 
 from collections.abc import Sequence
@@ -84,9 +83,6 @@ def upgrade() -> None:
         sa.Column("word", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("word", name=op.f("pk_search_words")),
     )
-    from spotify_api.catalog.search_index import rebuild
-
-    rebuild(op.get_bind())
 
 
 def downgrade() -> None:

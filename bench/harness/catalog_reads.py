@@ -131,6 +131,12 @@ def bare_song(size: int) -> Scenario:
                     cached=True, body_bytes=size)  # fmt: skip
 
 
+def bare_page(size: int) -> Scenario:
+    """The bare endpoint with a page's body: the lists (and searches) are compared with it."""
+    return Scenario("f2", "bare endpoint, a page's body size", "bare-page", "/bare", "fixed",
+                    cached=True, body_bytes=size)  # fmt: skip
+
+
 def scenarios(catalog: Catalog) -> list[Scenario]:
     song, page = catalog.song_bytes, catalog.page_bytes
     deep = PAGE_LIMIT * DEEP_PAGES
@@ -140,8 +146,7 @@ def scenarios(catalog: Catalog) -> list[Scenario]:
                  cached=True, body_bytes=song, baseline="f1"),
         Scenario("c", f"uncached `GET /songs/{{id}}`, {UNCACHED_IDS // 1000}k ids in turn",
                  "service", "/songs/", "ids", cached=False, body_bytes=song, baseline="f1"),
-        Scenario("f2", "bare endpoint, a page's body size", "bare-page", "/bare", "fixed",
-                 cached=True, body_bytes=page),
+        bare_page(page),
         Scenario("b", f"cached `GET /songs?limit={PAGE_LIMIT}`", "service", catalog.page_path,
                  "fixed", cached=True, body_bytes=page, baseline="f2"),
         Scenario("d1", f"uncached `GET /songs?limit={PAGE_LIMIT}` (first page)", "service",

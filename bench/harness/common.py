@@ -18,7 +18,7 @@ LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 HTTP_TIMEOUT = 30.0
 # The parts of a run that --only selects: the catalog's reads, the playlists' pages and changes,
 # and the reads that need only a token (GET /me, GET /playlists/{id}).
-GROUPS = ("catalog", "playlists", "token")
+GROUPS = ("catalog", "playlists", "token", "search")
 
 
 class BenchError(Exception):

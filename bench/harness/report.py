@@ -17,6 +17,7 @@ from harness.common import ROOT
 from harness.formatting import cpu, ms, ratios, times, verdict
 from harness.load import Run, Scenario, cache_text
 from harness.playlists import ITEMS_LIMIT, SIZES, WRITE_CONNECTIONS
+from harness.search import Searches, section
 from harness.targets import Baseline, references, targets
 
 REPORT_ORDER = ("a", "b", "c", "j1", "j2", "d1", "d2", "d3", "d4", "d5", "d6", "e", "f1", "f2")
@@ -54,6 +55,7 @@ def report(
     plan: Sequence[Scenario],
     runs: Mapping[str, Run],
     baseline: Baseline | None = None,
+    searches: Searches | None = None,
 ) -> str:
     """The whole report; the parts of a partial run (--only) that were not measured are left
     out."""
@@ -79,6 +81,7 @@ def report(
         lines += _catalog(context, by_key, runs)
     if any(key in runs for key in PLAYLIST_ORDER):
         lines += _playlists(context, by_key, runs)
+    lines += section(by_key, runs, searches)
     lines += references(context.connections, plan, runs, context.today)
     lines += targets(plan, runs, baseline, context.today)
     return "\n".join(lines) + "\n"

@@ -40,7 +40,11 @@ MIGRATIONS = Path("alembic") / "versions"
 # Migrations since today's code that only add what it neither reads nor must write (a column
 # with a default): today's code runs unchanged on the schema they make.
 ADDITIVE = frozenset(
-    {"20261207_e5c3a7b9d1f4_playlist_duration.py", "20261207_f6d4b8c0e2a5_search.py"}
+    {
+        "20261207_e5c3a7b9d1f4_playlist_duration.py",
+        "20261207_f6d4b8c0e2a5_search.py",
+        "20261207_a7e5c9d1f3b6_search_tiers.py",
+    }
 )
 
 

@@ -183,3 +183,25 @@ async def test_odd_queries_are_answered_never_an_error(
     answer = await get_ok(client, "/search", params={"q": q})
     assert answer["q"] == q
     assert set(answer) == {"q", "top", "artists", "albums", "songs"}
+
+
+async def test_a_last_word_that_starts_many_words_still_matches_them_all(
+    client: httpx.AsyncClient, curator: Curator
+) -> None:
+    # More words start with "zeta" than a query's last word is expanded to.
+    made = [await curator.artist(f"Zeta{n:02}") for n in range(70)]
+    answer = await get_ok(client, "/search", params={"q": "zeta", "type": "artist", "limit": 50})
+    assert answer["artists"]["total"] == 70
+    assert names(answer["artists"]) == sorted(artist["name"] for artist in made)[:50]
+    one = await get_ok(client, "/search", params={"q": "zeta0", "type": "artist"})
+    assert names(one["artists"]) == [f"Zeta0{n}" for n in range(10)]
+
+
+async def test_a_word_no_name_holds_finds_nothing_but_its_typos(
+    client: httpx.AsyncClient, catalog: dict[str, Any]
+) -> None:
+    nothing = await get_ok(client, "/search", params={"q": "metallica zzzz"})
+    assert nothing["top"] == []
+    assert nothing["artists"]["total"] == 0
+    typo = await get_ok(client, "/search", params={"q": "the beatels", "type": "artist"})
+    assert names(typo["artists"]) == ["The Beatles"]

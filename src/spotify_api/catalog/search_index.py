@@ -23,7 +23,13 @@ from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
-from spotify_api.catalog.search_models import AlbumSearch, ArtistSearch, SearchWord, SongSearch
+from spotify_api.catalog.search_models import (
+    FIELD_BITS,
+    AlbumSearch,
+    ArtistSearch,
+    SearchWord,
+    SongSearch,
+)
 from spotify_api.catalog.search_words import index_text, key
 
 # Ids go to the database as bound parameters, of which a statement may have about 32,000.
@@ -100,15 +106,27 @@ _KINDS = (
 
 
 def _add_words(
-    connection: Connection, rows: Iterable[dict[str, Any]], fields: Sequence[str]
+    connection: Connection, table: str, rows: Iterable[dict[str, Any]], fields: Sequence[str]
 ) -> None:
-    words = sorted({word for row in rows for field in fields for word in row[field].split()})
-    if not words:
+    """Remember the rows' words, with the fields they are in (or-ed into those known)."""
+    found: dict[str, int] = {}
+    for row in rows:
+        for field in fields:
+            bit = FIELD_BITS[table, field]
+            for word in row[field].split():
+                found[word] = found.get(word, 0) | bit
+    if not found:
         return
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    words = sorted(found)
     for start in range(0, len(words), CHUNK):
-        chunk = [{"word": word} for word in words[start : start + CHUNK]]
-        connection.execute(dialect.insert(_table(SearchWord)).on_conflict_do_nothing(), chunk)
+        chunk = [{"word": word, "fields": found[word]} for word in words[start : start + CHUNK]]
+        statement = dialect.insert(_table(SearchWord))
+        merged = statement.on_conflict_do_update(
+            index_elements=["word"],
+            set_={"fields": SearchWord.fields.op("|")(statement.excluded.fields)},
+        )
+        connection.execute(merged, chunk)
 
 
 def _write(
@@ -122,7 +140,7 @@ def _write(
             connection.execute(delete(model).where(id_column.in_(chunk)))
         if rows:
             connection.execute(insert(_table(model)), rows)
-            _add_words(connection, rows, fields)
+            _add_words(connection, model.__tablename__, rows, fields)
 
 
 def _ids(connection: Connection, query: Any) -> list[uuid.UUID]:

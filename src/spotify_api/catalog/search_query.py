@@ -12,7 +12,10 @@ syntax beyond their quotes.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from spotify_api.catalog.search_words import query_words
 
@@ -37,11 +40,22 @@ def typo_variants(word: str) -> set[str]:
     return variants
 
 
+#: The most words a query's last word is expanded to (PostgreSQL); past it, a prefix match.
+COMPLETIONS_MAX = 64
+ALL_FIELDS = -1  # every bit: a word whose fields are not known may be anywhere
+
+
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
     words: tuple[str, ...]
     #: For each word, the indexed words its typos may have meant.
     typos: tuple[tuple[str, ...], ...] = field(default=())
+    #: The indexed words that start with the last word, or None: too many, or not looked up;
+    #: PostgreSQL matches the last word as these words, else as a prefix.
+    completions: tuple[str, ...] | None = None
+    #: For each word, the fields (`search_models.FIELD_BITS`) that some row holds it in (for the
+    #: last word: the words it starts); all bits when not looked up.
+    fields: tuple[int, ...] = ()
 
     @property
     def key(self) -> str:
@@ -53,29 +67,50 @@ class SearchQuery:
         eligible = [w for w in self.words if TYPO_MIN <= len(w) <= TYPO_WORD_MAX]
         return {word: typo_variants(word) for word in eligible[:TYPO_WORDS_MAX]}
 
-    def with_typos(self, known: set[str]) -> SearchQuery:
-        """This query, its words matching those of their variants that are `known` words."""
+    def resolved(
+        self, known: Mapping[str, int], completions: Sequence[tuple[str, int]] | None
+    ) -> SearchQuery:
+        """This query, given the indexed words among its words and typo variants (`known`, each
+        with its fields) and the indexed words that start its last word (None: more than
+        COMPLETIONS_MAX)."""
         lookups = self.typo_lookups()
         typos = tuple(
-            tuple(sorted(lookups.get(word, set()) & known - {word})) for word in self.words
+            tuple(sorted(lookups.get(word, set()) & known.keys() - {word})) for word in self.words
         )
-        return SearchQuery(self.words, typos)
+        fields = [known.get(word, 0) for word in self.words[:-1]]
+        if completions is None:
+            fields.append(ALL_FIELDS)
+        else:
+            fields.append(reduce(or_, (bits for _, bits in completions), 0))
+        listed = None if completions is None else tuple(word for word, _ in completions)
+        return SearchQuery(self.words, typos, listed, tuple(fields))
 
-    def _terms(self, index: int, typos: bool) -> list[tuple[str, bool]]:
+    def in_every_word(self, bits: int) -> bool:
+        """Whether every word is in one of these fields of some row (as far as is known)."""
+        return all(word_fields & bits for word_fields in self.fields or (ALL_FIELDS,))
+
+    def _terms(self, index: int, typos: bool, expand: bool) -> list[tuple[str, bool]]:
         """The terms of word `index`: (text, prefix)."""
         word = self.words[index]
-        terms = [(word, index == len(self.words) - 1)]
+        if index < len(self.words) - 1:
+            terms = [(word, False)]
+        elif expand and self.completions:  # none: the prefix, which matches nothing either
+            terms = [(completion, False) for completion in self.completions]
+        else:
+            terms = [(word, True)]
         if typos and self.typos:
             terms += [(typo, False) for typo in self.typos[index]]
         return terms
 
-    def tsquery(self, typos: bool = True, weight: str = "") -> str:
-        """PostgreSQL: every word (as a prefix if last; or its typos), in fields of `weight`."""
+    def tsquery(self, typos: bool = True) -> str:
+        """PostgreSQL: every word (the last as one of its completions, or as a prefix; or as
+        one of its typos). Exact completions, unlike a prefix, let the planner estimate how
+        many rows match."""
         groups = []
         for index in range(len(self.words)):
             terms = [
-                f"'{text}':{'*' if prefix else ''}{weight}" if prefix or weight else f"'{text}'"
-                for text, prefix in self._terms(index, typos)
+                f"'{text}':*" if prefix else f"'{text}'"
+                for text, prefix in self._terms(index, typos, expand=True)
             ]
             groups.append("(" + " | ".join(terms) + ")")
         return " & ".join(groups)
@@ -85,7 +120,8 @@ class SearchQuery:
         groups = []
         for index in range(len(self.words)):
             terms = [
-                f'"{text}"' + ("*" if prefix else "") for text, prefix in self._terms(index, typos)
+                f'"{text}"' + ("*" if prefix else "")
+                for text, prefix in self._terms(index, typos, expand=False)
             ]
             groups.append("(" + " OR ".join(terms) + ")")
         expression = " AND ".join(groups)

@@ -1,14 +1,18 @@
-"""The statements of search: per type, one that pages its ranked matches and renders them, one
-that counts them; and the look-up of a query's typos among the indexed words.
+"""The statements of search: per type, the ids of its matches rank by rank, the rendering of a
+page of them, the count of all; and the look-up of a query's typos among the indexed words.
 
-A match is ranked in tiers, then by the engine's relevance within a tier (PostgreSQL's
-`ts_rank` over the weighted vector; SQLite's `bm25` with the same order of column weights),
-then by the name and id, so that paging is deterministic:
+A match is ranked in tiers, and within a tier by its key (the name's joined words, compared
+byte by byte) and id, so that paging is deterministic:
 - 5: the name (a song's or album's title) is the query: `key = :key`;
-- 4: the name starts with the query;
-- 3: every word is in the name itself (the primary field, weight A);
-- 2: every word is in the row, some in the other fields (a song's artists or album);
+- 4: the name starts with the query: `:key < key < :key_next`;
+- 3: every word is in the name itself (`primary_vector` on PostgreSQL, the FTS table's first
+  column on SQLite), the last as a prefix;
+- 2: every word is in the row, some only in its other fields (a song's artists or album);
 - 1: only with a typo.
+Each tier is a statement of its own that its indexes serve in order (the key's btree for 5 and
+4, and for the order of 3 to 1 where the planner walks it), asked for no more rows than the page
+still needs: a search runs the tiers in turn and stops when it has them. A common word fills
+its page from the first tiers without ranking the thousands of rows it matches.
 
 The SQL is put together from this module's constants alone (the tables and columns of each
 `Kind`); every value is a bound parameter.
@@ -18,10 +22,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Float, Integer, Select, String, TextClause, Uuid, bindparam, select, text
+from sqlalchemy import ARRAY, Select, TextClause, Uuid, bindparam, func, select, text
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
 from spotify_api.catalog.reads import (
@@ -36,8 +41,12 @@ from spotify_api.catalog.reads import (
     credits_of,
     fold_songs,
 )
-from spotify_api.catalog.search_query import SearchQuery
+from spotify_api.catalog.search_models import FIELD_BITS
+from spotify_api.catalog.search_query import COMPLETIONS_MAX, SearchQuery
 from spotify_api.core.reads import ReadDatabase
+
+#: Past every character: `key < key + KEY_END` holds for every key that starts with `key`.
+KEY_END = "\U0010ffff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,72 +54,66 @@ class Kind:
     name: str  # artist, album, song
     table: str
     id_column: str
-    primary: str
-    #: SQLite's bm25 weights, per column of the FTS table, in its order.
-    weights: tuple[float, ...]
+    primary: str  # the name's column
 
 
-ARTISTS = Kind("artist", "artist_search", "artist_id", "name", (10.0,))
-ALBUMS = Kind("album", "album_search", "album_id", "title", (10.0, 4.0))
-SONGS = Kind("song", "song_search", "song_id", "title", (10.0, 4.0, 2.0))
+ARTISTS = Kind("artist", "artist_search", "artist_id", "name")
+ALBUMS = Kind("album", "album_search", "album_id", "title")
+SONGS = Kind("song", "song_search", "song_id", "title")
 KINDS = {kind.name: kind for kind in (ARTISTS, ALBUMS, SONGS)}
 
-_TIER = """CASE WHEN t.key = CAST(:key AS TEXT) THEN 5
-    WHEN substr(t.key, 1, length(CAST(:key AS TEXT))) = CAST(:key AS TEXT) THEN 4
-    WHEN {primary} THEN 3 WHEN {exact} THEN 2 ELSE 1 END"""
+_STARTS = "(t.key >= :key AND t.key < :key_next)"
+#: The fields of each table's rows, as bits.
+_ROW_BITS = {
+    table: sum(bit for (owner, _), bit in FIELD_BITS.items() if owner == table)
+    for table in {table for table, _ in FIELD_BITS}
+}
 
 
-def _hits_sql(kind: Kind, postgres: bool) -> str:
-    """The ranked ids of a page of matches: id, tier, score, key."""
-    order = "ORDER BY tier DESC, score DESC, key, id LIMIT :limit OFFSET :offset"
+def _conditions(kind: Kind, postgres: bool) -> dict[int, str]:
+    """What a row of each tier is (and is not: no row is in two tiers)."""
     if postgres:
-        query = "to_tsquery('simple', CAST(:{} AS TEXT))"
-        tier = _TIER.format(
-            primary=f"t.vector @@ {query.format('primary')}",
-            exact=f"t.vector @@ {query.format('exact')}",
-        )
-        return (
-            f"SELECT t.{kind.id_column} AS id, {tier} AS tier, "  # noqa: S608  # nosec B608
-            f"ts_rank(t.vector, {query.format('any')}) AS score, t.key AS key "
-            f"FROM {kind.table} t WHERE t.vector @@ {query.format('any')} {order}"
-        )
-    fts = f"{kind.table}_fts"
-    within = f"t.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH :{{}})"  # noqa: S608  # nosec B608
-    tier = _TIER.format(primary=within.format("primary"), exact=within.format("exact"))
-    weights = ", ".join(str(weight) for weight in kind.weights)
-    return (
-        f"SELECT t.{kind.id_column} AS id, {tier} AS tier, -bm25({fts}, {weights}) AS score, "  # noqa: S608  # nosec B608
-        f"t.key AS key FROM {fts} JOIN {kind.table} t ON t.rowid = {fts}.rowid "
-        f"WHERE {fts} MATCH :any {order}"
+        primary = "t.primary_vector @@ to_tsquery('simple', CAST(:exact AS TEXT))"
+        exact = "t.vector @@ to_tsquery('simple', CAST(:exact AS TEXT))"
+        typo = "t.vector @@ to_tsquery('simple', CAST(:any AS TEXT))"
+    else:
+        fts = f"{kind.table}_fts"
+        matching = f"t.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH :{{}})"  # noqa: S608  # nosec B608
+        primary, exact, typo = (matching.format(name) for name in ("primary", "exact", "any"))
+    return {
+        5: "t.key = :key",
+        4: f"t.key > :key AND {_STARTS}",
+        3: f"{primary} AND NOT {_STARTS}",
+        2: f"{exact} AND NOT {primary} AND NOT {_STARTS}",
+        1: f"{typo} AND NOT {exact}",
+    }
+
+
+def _tier(kind: Kind, condition: str) -> TextClause:
+    return text(
+        f"SELECT t.{kind.id_column}, t.key FROM {kind.table} t WHERE {condition} "  # noqa: S608  # nosec B608
+        f"ORDER BY t.key, t.{kind.id_column} LIMIT :n"
     )
 
 
-def _hits(kind: Kind, postgres: bool) -> Any:
-    statement = text(_hits_sql(kind, postgres)).bindparams(
-        bindparam("limit", type_=Integer()), bindparam("offset", type_=Integer())
-    )
-    return statement.columns(id=Uuid(), tier=Integer(), score=Float(), key=String()).subquery(
-        "hits"
-    )
-
-
-def _page(kind: Kind, postgres: bool) -> Select[Any]:
-    hits = _hits(kind, postgres)
-    order = (hits.c.tier.desc(), hits.c.score.desc(), hits.c.key, hits.c.id)
+def _render(kind: Kind, postgres: bool) -> Select[Any]:
+    """The answer's columns of the rows whose ids are `:ids` (in no order)."""
+    column = {ARTISTS: Artist.id, ALBUMS: Album.id, SONGS: Song.id}[kind]
+    if postgres:
+        chosen = column == func.any(bindparam("ids", type_=ARRAY(Uuid())))
+    else:
+        listed = func.json_each(bindparam("ids")).table_valued("value")
+        chosen = column.in_(select(listed.c.value))
     if kind is ARTISTS:
-        return (
-            select(*ARTIST_COLUMNS, hits.c.tier).join(hits, hits.c.id == Artist.id).order_by(*order)
-        )
+        return cast(Select[Any], select(*ARTIST_COLUMNS).where(chosen))
     if kind is ALBUMS:
         return (
-            select(*ALBUM_COLUMNS, AlbumArtist.id, AlbumArtist.name, SONG_COUNT, hits.c.tier)
-            .join(hits, hits.c.id == Album.id)
+            select(*ALBUM_COLUMNS, AlbumArtist.id, AlbumArtist.name, SONG_COUNT)
             .join(AlbumArtist, AlbumArtist.id == Album.artist_id)
-            .order_by(*order)
+            .where(chosen)
         )
-    query = select(*SONG_COLUMNS, hits.c.tier).select_from(hits).join(Song, Song.id == hits.c.id)
-    query = credits_of(query.join(Album, Album.id == Song.album_id))
-    ordered: Select[Any] = query.order_by(*order, SongArtist.position)
+    query = credits_of(select(*SONG_COLUMNS).join(Album, Album.id == Song.album_id))
+    ordered: Select[Any] = query.where(chosen).order_by(Song.id, SongArtist.position)
     return ordered
 
 
@@ -124,37 +127,57 @@ def _count(kind: Kind, postgres: bool) -> TextClause:
     return text(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :any")  # noqa: S608  # nosec B608
 
 
-_PAGES = {(name, pg): _page(kind, pg) for name, kind in KINDS.items() for pg in (True, False)}
+_TIERS = {
+    (name, pg): [(tier, _tier(kind, where)) for tier, where in _conditions(kind, pg).items()]
+    for name, kind in KINDS.items()
+    for pg in (True, False)
+}
+_RENDERS = {(name, pg): _render(kind, pg) for name, kind in KINDS.items() for pg in (True, False)}
 _COUNTS = {(name, pg): _count(kind, pg) for name, kind in KINDS.items() for pg in (True, False)}
-_KNOWN_WORDS = {
-    True: text("SELECT word FROM search_words WHERE word = ANY(:words)"),
-    False: text(
-        "SELECT word FROM search_words WHERE word IN (SELECT value FROM json_each(:words))"
-    ),
+_WORDS = {
+    postgres: text(
+        f"SELECT word, fields, false FROM search_words WHERE word {among} UNION ALL "  # noqa: S608  # nosec B608
+        "SELECT * FROM (SELECT word, fields, true FROM search_words WHERE word >= :last "
+        "AND word < :last_next ORDER BY word LIMIT :room) AS completions"
+    )
+    for postgres, among in (
+        (True, "= ANY(:words)"),
+        (False, "IN (SELECT value FROM json_each(:words))"),
+    )
 }
 
 
-async def with_typos(db: ReadDatabase, query: SearchQuery) -> SearchQuery:
-    """The query, its long words also matching the indexed words one edit away."""
+async def resolve(db: ReadDatabase, query: SearchQuery) -> SearchQuery:
+    """The query, knowing which of its words (and their typos) are indexed words and which
+    indexed words its last word starts, in one statement."""
     lookups = query.typo_lookups()
-    variants = sorted(set().union(*lookups.values())) if lookups else []
-    if not variants:
-        return query
+    asked = sorted(set(query.words).union(*lookups.values()))
     postgres = db.dialect == "postgresql"
-    words: Any = variants if postgres else json.dumps(variants)
-    rows = await db.fetch(_KNOWN_WORDS[postgres], {"words": words})
-    return query.with_typos({row[0] for row in rows})
+    last = query.words[-1]
+    params = {
+        "words": asked if postgres else json.dumps(asked),
+        "last": last,
+        "last_next": last + KEY_END,
+        "room": COMPLETIONS_MAX + 1,
+    }
+    rows = await db.fetch(_WORDS[postgres], params)
+    known = {row[0]: int(row[1]) for row in rows if not row[2]}
+    completions: list[tuple[str, int]] | None = [(row[0], int(row[1])) for row in rows if row[2]]
+    if completions is not None and len(completions) > COMPLETIONS_MAX:
+        completions = None
+    return query.resolved(known, completions)
 
 
-def _params(query: SearchQuery, postgres: bool) -> dict[str, Any]:
+def _params(kind: Kind, query: SearchQuery, postgres: bool) -> dict[str, Any]:
+    params = {"key": query.key, "key_next": query.key + KEY_END}
     if postgres:
-        return {
-            "key": query.key,
-            "any": query.tsquery(),
-            "exact": query.tsquery(typos=False),
-            "primary": query.tsquery(typos=False, weight="A"),
-        }
-    return {"key": query.key, "any": query.fts(), "exact": query.fts(typos=False)}
+        return {**params, "any": query.tsquery(), "exact": query.tsquery(typos=False)}
+    return {
+        **params,
+        "any": query.fts(),
+        "exact": query.fts(typos=False),
+        "primary": query.fts(typos=False, column=kind.primary),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,28 +188,58 @@ class Hit:
     item: Data
 
 
-async def page(
-    db: ReadDatabase, kind_name: str, query: SearchQuery, limit: int, offset: int
-) -> list[Hit]:
-    """A page of the matches of one type, best first."""
+async def ranked(
+    db: ReadDatabase, kind_name: str, query: SearchQuery, wanted: int
+) -> list[tuple[uuid.UUID, int]]:
+    """The ids of the first `wanted` matches of one type, best first, with their tiers."""
     kind, postgres = KINDS[kind_name], db.dialect == "postgresql"
-    params = {**_params(query, postgres), "limit": limit, "offset": offset}
+    params = _params(kind, query, postgres)
+    typos = any(query.typos)
+    found: list[tuple[uuid.UUID, int]] = []
+    in_name = query.in_every_word(FIELD_BITS[kind.table, kind.primary])
+    in_row = query.in_every_word(_ROW_BITS[kind.table])
+    for tier, statement in _TIERS[kind_name, postgres]:
+        if (tier >= 3 and not in_name) or (tier == 2 and not in_row):
+            continue  # no row holds every word in the fields this tier needs
+        if tier == 1 and not typos:
+            break
+        rows = await db.fetch(statement, {**params, "n": wanted - len(found)})
+        found += [(_uuid(row[0]), tier) for row in rows]
+        if len(found) >= wanted:
+            break
+    return found
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    """An id as the engine gives it: a UUID (asyncpg) or SQLite's 32 hex digits."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+async def render(
+    db: ReadDatabase, kind_name: str, chosen: Sequence[tuple[uuid.UUID, int]]
+) -> list[Hit]:
+    """The answers of these matches, in their order."""
+    if not chosen:
+        return []
+    kind, postgres = KINDS[kind_name], db.dialect == "postgresql"
+    ids: Any = [row_id for row_id, _ in chosen]
     if not postgres:
-        params["primary"] = query.fts(typos=False, column=kind.primary)
-    rows = await db.fetch(_PAGES[kind_name, postgres], params)
+        ids = json.dumps([row_id.hex for row_id in ids])
+    rows = await db.fetch(_RENDERS[kind_name, postgres], {"ids": ids})
     if kind is ARTISTS:
-        return [Hit(row[len(ARTIST_COLUMNS)], artist_data(row)) for row in rows]
-    if kind is ALBUMS:
+        items = [artist_data(row) for row in rows]
+    elif kind is ALBUMS:
         width = len(ALBUM_COLUMNS)
-        return [
-            Hit(row[width + 3], album_data(row, (row[width], row[width + 1]), int(row[width + 2])))
-            for row in rows
-        ]
-    tiers: dict[uuid.UUID, int] = {row[0]: row[len(SONG_COLUMNS)] for row in rows}
-    return [Hit(tiers[song["id"]], song) for song in fold_songs(rows)]
+        items = [album_data(row, (row[width], row[width + 1]), int(row[width + 2])) for row in rows]
+    else:
+        items = fold_songs(rows)
+    by_id = {item["id"]: item for item in items}
+    return [Hit(tier, by_id[row_id]) for row_id, tier in chosen if row_id in by_id]
 
 
 async def count(db: ReadDatabase, kind_name: str, query: SearchQuery) -> int:
-    postgres = db.dialect == "postgresql"
-    rows = await db.fetch(_COUNTS[kind_name, postgres], {"any": _params(query, postgres)["any"]})
+    kind, postgres = KINDS[kind_name], db.dialect == "postgresql"
+    rows = await db.fetch(
+        _COUNTS[kind_name, postgres], {"any": _params(kind, query, postgres)["any"]}
+    )
     return int(rows[0][0])

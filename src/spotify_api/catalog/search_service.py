@@ -62,16 +62,18 @@ async def search(
         for kind in kinds:
             answer[PAGE_FIELDS[kind]] = _page(q, kind, [], 0, limit, offset)
         return answer
-    query = await search_reads.with_typos(db, query)
+    query = await search_reads.resolve(db, query)
     best: list[tuple[int, int, int, Hit]] = []
     for kind in kinds:
-        hits = await search_reads.page(db, kind, query, limit, offset)
+        found = await search_reads.ranked(db, kind, query, max(offset + limit, TOP_MAX))
+        hits = await search_reads.render(db, kind, found[offset : offset + limit])
         identity = "/search?" + urlencode({"type": kind, "words": query.key})
         total = await counted(counts, identity, partial(search_reads.count, db, kind, query))
         answer[PAGE_FIELDS[kind]] = _page(q, kind, [hit.item for hit in hits], total, limit, offset)
-        if offset or limit < TOP_MAX:
-            hits = await search_reads.page(db, kind, query, TOP_MAX, 0)
-        best += [(-hit.tier, TYPES.index(kind), n, hit) for n, hit in enumerate(hits[:TOP_MAX])]
+        leaders = hits if offset == 0 and limit >= TOP_MAX else None
+        if leaders is None:
+            leaders = await search_reads.render(db, kind, found[:TOP_MAX])
+        best += [(-hit.tier, TYPES.index(kind), n, hit) for n, hit in enumerate(leaders[:TOP_MAX])]
     best.sort(key=lambda ranked: ranked[:3])
     answer["top"] = [
         {"type": TYPES[type_index], "item": hit.item} for _, type_index, _, hit in best[:TOP_MAX]
