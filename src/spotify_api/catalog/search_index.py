@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select
+from sqlalchemy import Connection, Table, delete, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
@@ -31,6 +31,9 @@ from spotify_api.catalog.search_models import (
     SongSearch,
 )
 from spotify_api.catalog.search_words import index_text, key
+
+#: The advisory lock that search refreshes take (PostgreSQL), a constant of this project.
+REFRESH_LOCK = 7_362_514_280_113
 
 # Ids go to the database as bound parameters, of which a statement may have about 32,000.
 CHUNK = 5_000
@@ -132,14 +135,34 @@ def _add_words(
 def _write(
     connection: Connection, kind: int, ids: Sequence[uuid.UUID], *, fresh: bool = False
 ) -> None:
-    """Write the rows of these ids (of `_KINDS[kind]`); `fresh`: none of them is there yet."""
+    """Write the rows of these ids (of `_KINDS[kind]`), and delete those whose artist, album
+    or song is gone; `fresh`: none of them is there yet.
+
+    An upsert, not a delete and an insert: two writes that refresh one row at once (two
+    curators changing one song, or an artist's rename and a change of a song credited to it)
+    then wait for each other's row instead of one inserting a key the other just committed.
+    """
     model, id_column, rows_of, fields = _KINDS[kind]
+    table = _table(model)
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     for chunk in _chunks(sorted(set(ids))):
         rows = rows_of(connection, chunk)
-        if not fresh:
-            connection.execute(delete(model).where(id_column.in_(chunk)))
+        if fresh:
+            if rows:
+                connection.execute(insert(table), rows)
+        else:
+            present = {row[id_column.key] for row in rows}
+            gone = [row_id for row_id in chunk if row_id not in present]
+            if gone:
+                connection.execute(delete(model).where(id_column.in_(gone)))
+            if rows:
+                statement = dialect.insert(table)
+                changed = {name: statement.excluded[name] for name in ("key", *fields)}
+                upsert = statement.on_conflict_do_update(
+                    index_elements=[id_column.key], set_=changed
+                )
+                connection.execute(upsert, sorted(rows, key=lambda row: row[id_column.key]))
         if rows:
-            connection.execute(insert(_table(model)), rows)
             _add_words(connection, model.__tablename__, rows, fields)
 
 
@@ -155,7 +178,14 @@ def refresh(
     songs: Sequence[uuid.UUID] = (),
 ) -> None:
     """Write anew the search rows of these artists, albums and songs, and of the rows that show
-    their names."""
+    their names.
+
+    On PostgreSQL the refreshes serialise on a transaction-scoped advisory lock: an artist's
+    rename and a change of a song credited to it write the same rows and words in orders that
+    could otherwise deadlock (curation is rare; SQLite's write lock serialises them anyway).
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REFRESH_LOCK})
     album_ids, song_ids = list(albums), list(songs)
     for chunk in _chunks(list(artists)):
         album_ids += _ids(connection, select(Album.id).where(Album.artist_id.in_(chunk)))
