@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import pytest
 import uvicorn
 from fastapi import FastAPI
+
+from tests.e2e.actors import live_client, make_admin
 
 STARTUP_TIMEOUT_SECONDS = 10.0
 CLIENT_TIMEOUT_SECONDS = 60.0
@@ -61,3 +64,26 @@ async def pooled_client(base_url: str, connections: int = 50) -> AsyncIterator[h
         timeout=httpx.Timeout(CLIENT_TIMEOUT_SECONDS),
     ) as client:
         yield client
+
+
+@pytest.fixture
+async def live_app(app_with: Callable[..., Any]) -> AsyncIterator[FastAPI]:
+    """An app for writers that race: they wait up to 5 s for a lock (on SQLite every write
+    queues for the one lock). A test module that needs other settings defines its own."""
+    async with app_with(db_statement_timeout_seconds=5) as app:
+        yield app
+
+
+@pytest.fixture
+async def http(live_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of `live_app` served over real sockets."""
+    async with live_server(live_app) as base_url, live_client(base_url) as client:
+        yield client
+
+
+@pytest.fixture
+async def admin(
+    live_app: FastAPI, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    """The headers of an admin of `live_app`, made as an operator makes one."""
+    return await make_admin(http, live_app.state.settings, monkeypatch)

@@ -9,37 +9,18 @@ in the end.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from typing import Any
 
 import httpx
-import pytest
-from fastapi import FastAPI
 
-from tests.e2e.actors import guarded, live_client, make_admin, make_album, ok
-from tests.e2e.conftest import live_server
+from tests.e2e.actors import guarded, make_album, ok
 
 ROUNDS = 10
 WRITERS = 6
 
 
-@pytest.fixture
-async def live_app(app_with: Callable[..., Any]) -> AsyncIterator[FastAPI]:
-    """Writers wait up to 5 s for a lock: on SQLite every write queues for the one lock."""
-    async with app_with(db_statement_timeout_seconds=5) as app:
-        yield app
-
-
-@pytest.fixture
-async def http(live_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with live_server(live_app) as base_url, live_client(base_url) as client:
-        yield client
-
-
 async def test_concurrent_changes_of_one_songs_names_all_answer_and_search_follows(
-    live_app: FastAPI, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    http: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:
-    admin = await make_admin(http, live_app.state.settings, monkeypatch)
     made = await make_album(http, admin, 1)
     song, artist = made["songs"][0], made["artist"]
     for round_ in range(ROUNDS):

@@ -16,7 +16,7 @@ the same code reads the queries.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, text
@@ -31,22 +31,21 @@ from spotify_api.catalog.search_models import (
     SongSearch,
 )
 from spotify_api.catalog.search_words import index_text, key
+from spotify_api.core.db import IDS_PER_STATEMENT, in_chunks
 
 #: The advisory lock that search refreshes take (PostgreSQL), a constant of this project.
 REFRESH_LOCK = 7_362_514_280_113
-
-# Ids go to the database as bound parameters, of which a statement may have about 32,000.
-CHUNK = 5_000
-
-
-def _chunks(ids: Sequence[uuid.UUID]) -> Iterator[Sequence[uuid.UUID]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
 
 
 def _table(model: Any) -> Table:
     table: Table = model.__table__
     return table
+
+
+def _insert(connection: Connection, model: Any) -> Any:
+    """The engine's own INSERT (for its ON CONFLICT)."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(_table(model))
 
 
 def _artist_rows(connection: Connection, ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
@@ -120,11 +119,9 @@ def _add_words(
                 found[word] = found.get(word, 0) | bit
     if not found:
         return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    words = sorted(found)
-    for start in range(0, len(words), CHUNK):
-        chunk = [{"word": word, "fields": found[word]} for word in words[start : start + CHUNK]]
-        statement = dialect.insert(_table(SearchWord))
+    for words in in_chunks(sorted(found)):
+        chunk = [{"word": word, "fields": found[word]} for word in words]
+        statement = _insert(connection, SearchWord)
         merged = statement.on_conflict_do_update(
             index_elements=["word"],
             set_={"fields": SearchWord.fields.op("|")(statement.excluded.fields)},
@@ -143,20 +140,18 @@ def _write(
     then wait for each other's row instead of one inserting a key the other just committed.
     """
     model, id_column, rows_of, fields = _KINDS[kind]
-    table = _table(model)
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in in_chunks(sorted(set(ids))):
         rows = rows_of(connection, chunk)
         if fresh:
             if rows:
-                connection.execute(insert(table), rows)
+                connection.execute(insert(_table(model)), rows)
         else:
             present = {row[id_column.key] for row in rows}
             gone = [row_id for row_id in chunk if row_id not in present]
             if gone:
                 connection.execute(delete(model).where(id_column.in_(gone)))
             if rows:
-                statement = dialect.insert(table)
+                statement = _insert(connection, model)
                 changed = {name: statement.excluded[name] for name in ("key", *fields)}
                 upsert = statement.on_conflict_do_update(
                     index_elements=[id_column.key], set_=changed
@@ -187,11 +182,11 @@ def refresh(
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REFRESH_LOCK})
     album_ids, song_ids = list(albums), list(songs)
-    for chunk in _chunks(list(artists)):
+    for chunk in in_chunks(list(artists)):
         album_ids += _ids(connection, select(Album.id).where(Album.artist_id.in_(chunk)))
         credited = select(SongArtist.song_id).where(SongArtist.artist_id.in_(chunk))
         song_ids += _ids(connection, credited.distinct())
-    for chunk in _chunks(list(albums)):
+    for chunk in in_chunks(list(albums)):
         song_ids += _ids(connection, select(Song.id).where(Song.album_id.in_(chunk)))
     _write(connection, 0, artists)
     _write(connection, 1, album_ids)
@@ -206,7 +201,7 @@ def rebuild(connection: Connection) -> None:
         catalog = (Artist, Album, Song)[kind]
         last: uuid.UUID | None = None
         while True:
-            query = select(catalog.id).order_by(catalog.id).limit(CHUNK)
+            query = select(catalog.id).order_by(catalog.id).limit(IDS_PER_STATEMENT)
             if last is not None:
                 query = query.where(catalog.id > last)
             ids = _ids(connection, query)

@@ -68,12 +68,14 @@ class SearchQuery:
         return {word: typo_variants(word) for word in eligible[:TYPO_WORDS_MAX]}
 
     def resolved(
-        self, known: Mapping[str, int], completions: Sequence[tuple[str, int]] | None
+        self,
+        lookups: Mapping[str, set[str]],
+        known: Mapping[str, int],
+        completions: Sequence[tuple[str, int]] | None,
     ) -> SearchQuery:
-        """This query, given the indexed words among its words and typo variants (`known`, each
-        with its fields) and the indexed words that start its last word (None: more than
-        COMPLETIONS_MAX)."""
-        lookups = self.typo_lookups()
+        """This query, given its `typo_lookups()`, the indexed words among its words and their
+        variants (`known`, each with its fields) and the indexed words that start its last word
+        (None: more than COMPLETIONS_MAX)."""
         typos = tuple(
             tuple(sorted(lookups.get(word, set()) & known.keys() - {word})) for word in self.words
         )

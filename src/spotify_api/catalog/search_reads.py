@@ -165,7 +165,7 @@ async def resolve(db: ReadDatabase, query: SearchQuery) -> SearchQuery:
     completions: list[tuple[str, int]] | None = [(row[0], int(row[1])) for row in rows if row[2]]
     if completions is not None and len(completions) > COMPLETIONS_MAX:
         completions = None
-    return query.resolved(known, completions)
+    return query.resolved(lookups, known, completions)
 
 
 def _params(kind: Kind, query: SearchQuery, postgres: bool) -> dict[str, Any]:

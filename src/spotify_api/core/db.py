@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, Request
 from sqlalchemy import ColumnElement, CursorResult, DateTime, MetaData, event, func, update
@@ -20,6 +20,8 @@ from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Mapped, mappe
 from sqlalchemy.types import TypeDecorator
 
 from spotify_api.settings import Settings
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -114,6 +116,16 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+#: Ids go to the database as bound parameters, of which a statement may have about 32,000.
+IDS_PER_STATEMENT = 5_000
+
+
+def in_chunks(ids: Sequence[T], size: int = IDS_PER_STATEMENT) -> Iterator[Sequence[T]]:
+    """`ids` in slices small enough for one statement's bound parameters."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 async def dialect_of(session: AsyncSession) -> str:

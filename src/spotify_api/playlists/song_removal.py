@@ -4,19 +4,16 @@ every playlist, and a song whose duration changes changes the duration of those 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.catalog.models import Song
 from spotify_api.catalog.references import SongHolder
-from spotify_api.core.db import dialect_of, take_sqlite_write_lock, utc_now
+from spotify_api.core.db import dialect_of, in_chunks, take_sqlite_write_lock, utc_now
 from spotify_api.playlists.models import Playlist, PlaylistItem
 from spotify_api.playlists.repository import new_snapshot_id
-
-# Ids go to the database as bound parameters, of which a statement may have about 32,000.
-_CHUNK = 5_000
 
 _REMAINING_SONGS = (
     select(func.count())
@@ -34,21 +31,16 @@ _REMAINING_DURATION = (
 )
 
 
-def _chunks(ids: Sequence[uuid.UUID]) -> Iterator[Sequence[uuid.UUID]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
-
-
 async def _lock_holding(session: AsyncSession, song_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
     """Lock the playlists that hold any of these songs, in id order (as every writer of several
     playlists does); their ids, in that order."""
     found: set[uuid.UUID] = set()
-    for chunk in _chunks(song_ids):
+    for chunk in in_chunks(song_ids):
         holding = select(PlaylistItem.playlist_id).where(PlaylistItem.song_id.in_(chunk))
         found.update((await session.scalars(holding.distinct())).all())
     playlist_ids = sorted(found)
     sqlite = await dialect_of(session) == "sqlite"
-    for chunk in _chunks(playlist_ids):
+    for chunk in in_chunks(playlist_ids):
         if sqlite:
             await take_sqlite_write_lock(session, Playlist.updated_at, Playlist.id.in_(chunk))
         else:
@@ -61,7 +53,7 @@ async def _recount(
     session: AsyncSession, playlist_ids: Sequence[uuid.UUID], **values: object
 ) -> None:
     """Give the playlists their items' count and summed duration, and a new snapshot."""
-    for chunk in _chunks(playlist_ids):
+    for chunk in in_chunks(playlist_ids):
         await session.execute(
             update(Playlist)
             .where(Playlist.id.in_(chunk))
@@ -84,7 +76,7 @@ async def remove_songs_everywhere(session: AsyncSession, song_ids: Sequence[uuid
     playlist_ids = await _lock_holding(session, song_ids)
     if not playlist_ids:
         return
-    for chunk in _chunks(song_ids):
+    for chunk in in_chunks(song_ids):
         await session.execute(delete(PlaylistItem).where(PlaylistItem.song_id.in_(chunk)))
     await _recount(session, playlist_ids, updated_at=utc_now())
 
