@@ -104,7 +104,9 @@ async def drop_read_pool_connections(app: FastAPI) -> int:
     """Terminate every server process of the app's read pool (PostgreSQL), as a database restart
     or a proxy would, each gone when this returns (up to 5 s): the pool does not know yet. How
     many there were."""
-    async with app.state.engine.connect() as connection:
+    async with app.state.engine.begin() as connection:
+        # Waiting for them may outlast the app's short statement time-out on a busy machine.
+        await connection.execute(text("SET LOCAL statement_timeout = '30s'"))
         dropped = await connection.scalar(
             text(
                 "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
