@@ -46,6 +46,7 @@ from spotify_api.ops.router import router as ops_router
 from spotify_api.playlists.fast_changes import PLAYLIST_CHANGES
 from spotify_api.playlists.fast_reads import render_playlist
 from spotify_api.playlists.router import router as playlists_router
+from spotify_api.playlists.sharing_router import router as sharing_router
 from spotify_api.playlists.song_removal import PLAYLISTS_HOLD_SONGS
 from spotify_api.settings import Settings
 from spotify_api.users.own_account import render_own_account
@@ -198,6 +199,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(catalog_router)
     app.include_router(playlists_router)
+    app.include_router(sharing_router)
     app.include_router(users_router)
     app.include_router(ops_router)
     install_docs(app)

@@ -14,7 +14,12 @@ from spotify_api.catalog.search_models import (
 from spotify_api.core.db import Base
 from spotify_api.core.idempotency_records import IdempotencyRecord
 from spotify_api.core.migrations import only_for_dialect
-from spotify_api.playlists.models import Playlist, PlaylistItem
+from spotify_api.playlists.models import (
+    Playlist,
+    PlaylistCollaborator,
+    PlaylistFollower,
+    PlaylistItem,
+)
 from spotify_api.users.models import User
 
 
@@ -32,6 +37,8 @@ __all__ = [
     "Base",
     "IdempotencyRecord",
     "Playlist",
+    "PlaylistCollaborator",
+    "PlaylistFollower",
     "PlaylistItem",
     "SearchWord",
     "Song",

@@ -169,8 +169,9 @@ class TestListSongs:
         assert page["next"] is None
         assert page["previous"] is None
         for position, (item, song) in enumerate(zip(page["items"], chosen, strict=True)):
-            assert set(item) == {"position", "added_at", "song"}
+            assert set(item) == {"position", "added_at", "added_by", "song"}
             assert item["position"] == position
+            assert item["added_by"] == {"id": playlist["owner"]["id"], "username": "ada"}
             assert set(item["song"]) == SONG_FIELDS
             catalog_song = (await client.get(f"/songs/{song['id']}")).json()
             assert item["song"] == catalog_song

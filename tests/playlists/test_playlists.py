@@ -22,10 +22,12 @@ PLAYLIST_FIELDS = {
     "name",
     "description",
     "public",
+    "collaborative",
     "owner",
     "snapshot_id",
     "total_songs",
     "duration_ms",
+    "followers",
     "created_at",
     "updated_at",
 }
@@ -48,6 +50,7 @@ class TestCreate:
         assert body["owner"] == {"id": user.id, "username": "ada"}
         assert body["total_songs"] == 0
         assert body["duration_ms"] == 0
+        assert (body["collaborative"], body["followers"]) == (False, 0)
         assert body["snapshot_id"]
         assert response.headers["location"] == f"/playlists/{body['id']}"
         located = await client.get(response.headers["location"], headers=user.headers)

@@ -36,3 +36,23 @@ class SnapshotMismatch(DomainError):
     status_code = 412
     code = "snapshot_mismatch"
     default_detail = "The playlist changed since the snapshot in If-Match."
+
+
+class OwnPlaylist(Conflict):
+    code = "own_playlist"
+    default_detail = "This is your own playlist: its owner neither follows nor collaborates on it."
+
+
+class UserNotFound(NotFound):
+    code = "user_not_found"
+    default_detail = "No user with this username."
+
+
+class TooManyCollaborators(Conflict):
+    code = "too_many_collaborators"
+    default_detail = "A playlist has at most 50 collaborators."
+
+
+class NotMember(PermissionDenied):
+    code = "not_collaborator"
+    default_detail = "Only the playlist's owner and its collaborators may see its collaborators."

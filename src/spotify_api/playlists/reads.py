@@ -21,6 +21,7 @@ from sqlalchemy import (
     Select,
     Uuid,
     bindparam,
+    exists,
     func,
     or_,
     select,
@@ -30,7 +31,16 @@ from sqlalchemy import (
 
 from spotify_api.core.keyset import PageQuery, SortKey, Window, restrict, window
 from spotify_api.core.reads import ReadDatabase
-from spotify_api.playlists.tables import albums, artists, credits, items, playlists, songs, users
+from spotify_api.playlists.tables import (
+    albums,
+    artists,
+    collaborators,
+    credits,
+    items,
+    playlists,
+    songs,
+    users,
+)
 from spotify_api.playlists.views import ItemView, PlaylistView, playlist_view
 
 _PLAYLIST = bindparam("playlist", type_=Uuid())
@@ -58,17 +68,27 @@ def playlist_columns(postgres: bool) -> tuple[ColumnElement[Any], ...]:
         playlists.c.name,
         playlists.c.description,
         playlists.c.public,
+        playlists.c.collaborators > 0,
         playlists.c.owner_id,
         owner_name(playlists.c.owner_id),
         playlists.c.snapshot_id,
         playlists.c.total_songs,
         playlists.c.duration_ms,
+        playlists.c.followers,
         stamp(playlists.c.created_at, postgres),
         stamp(playlists.c.updated_at, postgres),
     )
 
 
-_VISIBLE = or_(playlists.c.public, playlists.c.owner_id == _USER)
+def collaborates(user: ColumnElement[Any]) -> ColumnElement[bool]:
+    """Whether `user` collaborates on the playlist of the enclosing query's row."""
+    return exists().where(
+        collaborators.c.playlist_id == playlists.c.id, collaborators.c.user_id == user
+    )
+
+
+#: Who may see a playlist: anyone if it is public, else its owner and its collaborators.
+_VISIBLE = or_(playlists.c.public, playlists.c.owner_id == _USER, collaborates(_USER))
 
 _OWN_COUNT = (
     select(func.count()).select_from(playlists).where(playlists.c.owner_id == _USER)
@@ -83,7 +103,7 @@ def _item_page(postgres: bool) -> Select[Any]:
         select(playlists.c.total_songs).where(playlists.c.id == _PLAYLIST, _VISIBLE).subquery("p")
     )
     page = (
-        select(items.c.rank, items.c.song_id, items.c.added_at)
+        select(items.c.rank, items.c.song_id, items.c.added_at, items.c.added_by)
         .where(items.c.playlist_id == _PLAYLIST)
         .order_by(items.c.rank)
         .limit(bindparam("limit", type_=Integer()))
@@ -103,6 +123,8 @@ def _item_page(postgres: bool) -> Select[Any]:
             visible.c.total_songs,
             page.c.rank,
             stamp(page.c.added_at, postgres),
+            page.c.added_by,
+            owner_name(page.c.added_by),
             songs.c.id,
             songs.c.title,
             songs.c.duration_ms,
@@ -194,6 +216,8 @@ class PlaylistReads:
             _,
             rank,
             added_at,
+            added_by,
+            added_by_name,
             song_id,
             title,
             duration_ms,
@@ -217,6 +241,11 @@ class PlaylistReads:
                     {
                         "position": offset + len(page),
                         "added_at": added_at,
+                        "added_by": (
+                            None
+                            if added_by is None
+                            else {"id": added_by, "username": added_by_name}
+                        ),
                         "song": {
                             "id": song_id,
                             "title": title,

@@ -44,10 +44,11 @@ from spotify_api.playlists import ranks
 from spotify_api.playlists.models import RANK_GAP
 from spotify_api.playlists.ranks import PLAYLIST, Gap, gap, gap_for, window, window_bounds
 from spotify_api.playlists.reads import playlist_columns
-from spotify_api.playlists.tables import items, playlists, songs
+from spotify_api.playlists.tables import collaborators, items, playlists, songs
 from spotify_api.playlists.views import PlaylistView, playlist_view
 
 SONG = bindparam("sid", type_=Uuid())
+USER = bindparam("uid", type_=Uuid())
 NOW = bindparam("now", type_=UtcDateTime())
 SNAPSHOT = bindparam("snapshot", type_=String())
 
@@ -66,8 +67,11 @@ class Locked:
     public: bool
     snapshot_id: str
     total_songs: int
+    collaborators: int
     #: Whether the song to add exists (and is held); True when no song was asked about.
     song_held: bool = True
+    #: Whether the caller collaborates on it (read after the lock; False for its owner).
+    collaborator: bool = False
 
 
 _LOCKED_COLUMNS = (
@@ -75,6 +79,7 @@ _LOCKED_COLUMNS = (
     playlists.c.public,
     playlists.c.snapshot_id,
     playlists.c.total_songs,
+    playlists.c.collaborators,
 )
 _LOCK_ROW = select(*_LOCKED_COLUMNS).where(playlists.c.id == PLAYLIST).with_for_update()
 # The song first, the playlist then: the lock order of a song's deletion (catalog's lock_songs,
@@ -107,6 +112,12 @@ _LOCK_DATABASE = (
     .returning(*_LOCKED_COLUMNS)
 )
 
+# Read after the row's lock, in a statement of its own: one that waited for the lock sees what
+# the change it waited for committed (a collaborator removed meanwhile is no longer one).
+IS_COLLABORATOR = select(collaborators.c.user_id).where(
+    collaborators.c.playlist_id == PLAYLIST, collaborators.c.user_id == USER
+)
+
 _CREATE = insert(playlists)
 # Omitted fields are None (a body may not set them to null): they keep their value.
 _UPDATE = (
@@ -126,7 +137,7 @@ _VIEWS = {
 }
 _DELETE = delete(playlists).where(playlists.c.id == PLAYLIST)
 _INSERT_AT = insert(items).values(
-    playlist_id=PLAYLIST, rank=bindparam("rank"), song_id=SONG, added_at=NOW
+    playlist_id=PLAYLIST, rank=bindparam("rank"), song_id=SONG, added_at=NOW, added_by=USER
 )
 # Every item a change adds or removes is SONG's, so its duration moves the playlist's by one
 # amount per item. The song is held (add) or cannot change its duration before this commits
@@ -154,8 +165,8 @@ _RENEW = (
 def _add(kind: Gap) -> ItemsChange:
     """Insert SONG at the first free rank of the gap (none if it is full)."""
     free = gap(kind)
-    new = select(PLAYLIST, free.c.base + free.c.step, SONG, NOW)
-    columns = ["playlist_id", "rank", "song_id", "added_at"]
+    new = select(PLAYLIST, free.c.base + free.c.step, SONG, NOW, USER)
+    columns = ["playlist_id", "rank", "song_id", "added_at", "added_by"]
     return insert(items).from_select(columns, new).returning(items.c.rank)
 
 
@@ -224,25 +235,29 @@ class PlaylistRepository:
     async def _rows(self, statement: Any, params: dict[str, Any]) -> Any:
         return await self.statements.fetch(statement, params)
 
-    async def lock(self, playlist_id: uuid.UUID, song_id: uuid.UUID | None = None) -> Locked | None:
+    async def lock(
+        self, playlist_id: uuid.UUID, user_id: uuid.UUID, song_id: uuid.UUID | None = None
+    ) -> Locked | None:
         """The playlist's row, locked until the transaction ends, so that changes serialise;
-        with `song_id`, that song held first (see `Locked.song_held`).
+        with `song_id`, that song held first (see `Locked.song_held`); whether `user_id`
+        collaborates on it, as it is once the lock is held.
 
         PostgreSQL locks the rows (FOR KEY SHARE, FOR UPDATE); SQLite takes its database's
         write lock.
         """
-        params = {"pid": playlist_id, "sid": song_id}
+        params = {"pid": playlist_id, "sid": song_id, "uid": user_id}
         if self.postgres:
             statement = _LOCK_ROW if song_id is None else _LOCK_ROW_HOLDING_SONG
             found = await self._rows(statement, params)
-            held = song_id is None or (bool(found) and bool(found[0][4]))
+            held = song_id is None or (bool(found) and bool(found[0][5]))
         else:
             held = song_id is None or bool(await self._rows(_HOLD_SONG_SQLITE, params))
             found = await self._rows(_LOCK_DATABASE, params)
         if not found:
             return None
         row = found[0]
-        return Locked(row[0], row[1], row[2], row[3], held)
+        collaborator = row[0] != user_id and bool(await self._rows(IS_COLLABORATOR, params))
+        return Locked(row[0], row[1], row[2], row[3], row[4], held, collaborator)
 
     async def create(
         self, owner_id: uuid.UUID, name: str, description: str, public: bool
@@ -257,6 +272,8 @@ class PlaylistRepository:
             "snapshot_id": new_snapshot_id(),
             "total_songs": 0,
             "duration_ms": 0,
+            "followers": 0,
+            "collaborators": 0,
             "created_at": now,
             "updated_at": now,
         }
@@ -301,12 +318,17 @@ class PlaylistRepository:
         await self._rows(_RENEW, params)
 
     async def insert_item(
-        self, playlist_id: uuid.UUID, length: int, position: int, song_id: uuid.UUID
+        self,
+        playlist_id: uuid.UUID,
+        length: int,
+        position: int,
+        song_id: uuid.UUID,
+        added_by: uuid.UUID,
     ) -> str:
         """Insert the song at `position` (0..length) of a playlist of `length` items; the new
         snapshot id."""
         kind, window_params = gap_for(length, position)
-        params = self._params(playlist_id, sid=song_id, slots=1, **window_params)
+        params = self._params(playlist_id, sid=song_id, uid=added_by, slots=1, **window_params)
         if not await self._change(_add(kind), 1, params):  # no free rank: renumber, leaving
             # a hole at `position`
 
@@ -314,7 +336,12 @@ class PlaylistRepository:
                 return case((index >= position, index + 1), else_=index)
 
             await ranks.renumber(self.statements, playlist_id, new_index)
-            row = {"pid": playlist_id, "rank": (position + 1) * RANK_GAP, "sid": song_id}
+            row = {
+                "pid": playlist_id,
+                "rank": (position + 1) * RANK_GAP,
+                "sid": song_id,
+                "uid": added_by,
+            }
             await self._rows(_INSERT_AT, {**row, "now": params["now"]})
             await self._touch(params, 1)
         return str(params["snapshot"])

@@ -71,7 +71,7 @@ async def _change_items(
     """Run a change of a playlist's items once per Idempotency-Key; the ETag is the snapshot."""
 
     def respond(result: Mapping[str, Any]) -> Response:
-        return _json(result, status_code, {"ETag": f'"{result["snapshot_id"]}"'})
+        return json_response(result, status_code, {"ETag": f'"{result["snapshot_id"]}"'})
 
     return await run_idempotent(
         idempotency, key, session.user_id, request, _bytes(body, key), change, respond
@@ -84,7 +84,7 @@ def _idempotent_responses(success: int, *errors: type[DomainError]) -> Responses
     return responses
 
 
-def _json(
+def json_response(
     answer: object, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
     """The answer, plain data in its schema's shape (the route's `response_model`), as JSON."""
@@ -109,7 +109,7 @@ async def list_playlists(
     found = result.playlists
     keys = [(playlist["created_at"], playlist["id"]) for playlist in found.rows]
     answer = {"items": found.rows, **paging.fields(found, keys, result.total)}
-    return _json(answer, headers={"Cache-Control": PRIVATE})
+    return json_response(answer, headers={"Cache-Control": PRIVATE})
 
 
 @router.post(
@@ -130,7 +130,7 @@ async def create_playlist(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
     def respond(playlist: PlaylistView) -> Response:
-        return _json(playlist, 201, {"Location": f"/playlists/{playlist['id']}"})
+        return json_response(playlist, 201, {"Location": f"/playlists/{playlist['id']}"})
 
     return await run_idempotent(
         idempotency,
@@ -182,7 +182,7 @@ async def list_playlist_songs(
         "next": following,
         "previous": preceding,
     }
-    return _json(answer, headers={"Cache-Control": PRIVATE})
+    return json_response(answer, headers={"Cache-Control": PRIVATE})
 
 
 @router.post(
@@ -293,7 +293,7 @@ async def update_playlist(
     if_match: IfMatch = None,
 ) -> Response:
     playlist = await service.update(session.user_id, playlist_id, body, if_match)
-    return _json(playlist, headers={"ETag": f'"{playlist["snapshot_id"]}"'})
+    return json_response(playlist, headers={"ETag": f'"{playlist["snapshot_id"]}"'})
 
 
 @router.delete(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
@@ -21,6 +21,7 @@ Position = Annotated[int, Field(ge=0, le=MAX_ITEMS)]
 _PLAYLIST_ID = "2a6f0c9e-8d1b-4e7a-b3c5-9f0d1e2a3b4c"
 _SONG_ID = "9e4b1f7d-2c6a-4e3b-8d5f-1a7c3e9b0d42"
 _SNAPSHOT = "8f14e45fceea167a5a36dedd4bea2543"
+_OWNER_ID = "3f8e5c1e-6a53-4f0e-9a0a-2b8f7f1c9d10"
 
 
 class Owner(ResponseModel):
@@ -28,32 +29,35 @@ class Owner(ResponseModel):
     username: str
 
 
+_PLAYLIST_EXAMPLE: dict[str, Any] = {
+    "id": _PLAYLIST_ID,
+    "name": "Road trip",
+    "description": "Windows down.",
+    "public": False,
+    "collaborative": True,
+    "owner": {"id": _OWNER_ID, "username": "ada"},
+    "snapshot_id": _SNAPSHOT,
+    "total_songs": 12,
+    "duration_ms": 2712000,
+    "followers": 3,
+    "created_at": "2026-11-25T20:40:00Z",
+    "updated_at": "2026-11-25T21:02:00Z",
+}
+
+
 class Playlist(ResponseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "id": _PLAYLIST_ID,
-                "name": "Road trip",
-                "description": "Windows down.",
-                "public": False,
-                "owner": {"id": "3f8e5c1e-6a53-4f0e-9a0a-2b8f7f1c9d10", "username": "ada"},
-                "snapshot_id": _SNAPSHOT,
-                "total_songs": 12,
-                "duration_ms": 2712000,
-                "created_at": "2026-11-25T20:40:00Z",
-                "updated_at": "2026-11-25T21:02:00Z",
-            }
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"example": _PLAYLIST_EXAMPLE})
 
     id: uuid.UUID
     name: str
     description: str
     public: bool
+    collaborative: bool = Field(description="Whether it has collaborators, who change its songs.")
     owner: Owner
     snapshot_id: str = Field(description="Changes with every change; send it in `If-Match`.")
     total_songs: int
     duration_ms: int
+    followers: int = Field(description="How many users follow it.")
     created_at: datetime
     updated_at: datetime
 
@@ -61,6 +65,9 @@ class Playlist(ResponseModel):
 class PlaylistItem(ResponseModel):
     position: int
     added_at: datetime
+    added_by: Owner | None = Field(
+        description="Who added it: the owner or a collaborator; null once that account is gone."
+    )
     song: Song
 
 
@@ -158,3 +165,38 @@ class SongsRemoved(Snapshot):
     )
 
     removed: int
+
+
+class RelatedPlaylist(Playlist):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                **_PLAYLIST_EXAMPLE,
+                "relation": "collaborator",
+            }
+        }
+    )
+
+    relation: Literal["owner", "collaborator", "follower"] = Field(
+        description="Yours (`owner`), one you change with its owner, or one you follow."
+    )
+
+
+class RelatedPlaylistPage(Page[RelatedPlaylist]):
+    pass
+
+
+class Collaborator(ResponseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {"id": _OWNER_ID, "username": "grace", "added_at": "2026-11-26T08:00:00Z"}
+        }
+    )
+
+    id: uuid.UUID
+    username: str
+    added_at: datetime = Field(description="When the owner made them a collaborator.")
+
+
+class CollaboratorPage(Page[Collaborator]):
+    pass

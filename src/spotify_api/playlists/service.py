@@ -1,10 +1,12 @@
-"""Playlists: private by default, changed only by their owner, serialised per playlist.
+"""Playlists: private by default, their items changed by their owner and collaborators, their
+details by their owner alone, serialised per playlist.
 
 Every change locks the playlist's row first (one statement returning what the checks need),
-then checks who asks and `If-Match`, changes the items and renews the snapshot id (one statement
-on PostgreSQL, see the repository) and commits before returning, through the unit of work with
-its result: what is registered to be written with it (the idempotency record) lands in the same
-transaction. Results are plain data in the answers' shapes; the router turns them into bytes.
+then checks who asks (`access`) and `If-Match`, changes the items and renews the snapshot id
+(one statement on PostgreSQL, see the repository) and commits before returning, through the
+unit of work with its result: what is registered to be written with it (the idempotency record)
+lands in the same transaction. Results are plain data in the answers' shapes; the router turns
+them into bytes.
 """
 
 from __future__ import annotations
@@ -17,17 +19,16 @@ from spotify_api.core.keyset import PageQuery
 from spotify_api.core.reads import ReadDatabase
 from spotify_api.core.unit_of_work import UnitOfWork
 from spotify_api.playlists import schemas
+from spotify_api.playlists.access import changeable
 from spotify_api.playlists.errors import (
-    NotOwner,
     PlaylistFull,
     PlaylistNotFound,
-    SnapshotMismatch,
     SongNotFound,
     SongNotInPlaylist,
 )
 from spotify_api.playlists.models import MAX_ITEMS
 from spotify_api.playlists.reads import ItemPage, PlaylistPage, PlaylistReads
-from spotify_api.playlists.repository import Locked, PlaylistRepository
+from spotify_api.playlists.repository import PlaylistRepository
 from spotify_api.playlists.views import PlaylistView
 
 
@@ -43,22 +44,6 @@ class SongAdded(TypedDict):
 class SongsRemoved(TypedDict):
     snapshot_id: str
     removed: int
-
-
-def _changeable(playlist: Locked | None, user_id: uuid.UUID, if_match: str | None) -> Locked:
-    """A private playlist does not exist for anyone but its owner: 404, so ids cannot be probed."""
-    if playlist is None or not (playlist.public or playlist.owner_id == user_id):
-        raise PlaylistNotFound()
-    if playlist.owner_id != user_id:
-        raise NotOwner()
-    if if_match is not None and not _matches(if_match, playlist.snapshot_id):
-        raise SnapshotMismatch()
-    return playlist
-
-
-def _matches(if_match: str, snapshot_id: str) -> bool:
-    tags = [tag.strip() for tag in if_match.split(",")]
-    return "*" in tags or any(tag.removeprefix("W/").strip('"') == snapshot_id for tag in tags)
 
 
 def _in_range(field: str, value: int, highest: int) -> None:
@@ -105,7 +90,8 @@ class PlaylistService:
         body: schemas.PlaylistUpdate,
         if_match: str | None,
     ) -> PlaylistView:
-        _changeable(await self.playlists.lock(playlist_id), user_id, if_match)
+        locked = await self.playlists.lock(playlist_id, user_id)
+        changeable(locked, user_id, if_match, owner_only=True)
         changes: dict[str, Any] = body.model_dump(exclude_unset=True)
         view = await self.playlists.update(playlist_id, changes)
         await self.uow.commit(view)
@@ -114,7 +100,8 @@ class PlaylistService:
     async def delete(
         self, user_id: uuid.UUID, playlist_id: uuid.UUID, if_match: str | None
     ) -> None:
-        _changeable(await self.playlists.lock(playlist_id), user_id, if_match)
+        locked = await self.playlists.lock(playlist_id, user_id)
+        changeable(locked, user_id, if_match, owner_only=True)
         await self.playlists.delete(playlist_id)
         await self.uow.commit()
 
@@ -125,8 +112,8 @@ class PlaylistService:
         body: schemas.AddSong,
         if_match: str | None,
     ) -> SongAdded:
-        locked = await self.playlists.lock(playlist_id, body.song_id)
-        playlist = _changeable(locked, user_id, if_match)
+        locked = await self.playlists.lock(playlist_id, user_id, body.song_id)
+        playlist = changeable(locked, user_id, if_match)
         if not playlist.song_held:
             raise SongNotFound()
         length = playlist.total_songs
@@ -134,7 +121,9 @@ class PlaylistService:
             raise PlaylistFull()
         position = length if body.position is None else body.position
         _in_range("position", position, length)
-        snapshot = await self.playlists.insert_item(playlist_id, length, position, body.song_id)
+        snapshot = await self.playlists.insert_item(
+            playlist_id, length, position, body.song_id, user_id
+        )
         added: SongAdded = {"snapshot_id": snapshot, "position": position}
         await self.uow.commit(added)
         return added
@@ -146,7 +135,7 @@ class PlaylistService:
         body: schemas.RemoveSong,
         if_match: str | None,
     ) -> SongsRemoved:
-        playlist = _changeable(await self.playlists.lock(playlist_id), user_id, if_match)
+        playlist = changeable(await self.playlists.lock(playlist_id, user_id), user_id, if_match)
         if body.position is None:
             removed, snapshot = await self.playlists.remove_song(playlist_id, body.song_id)
         else:
@@ -166,7 +155,7 @@ class PlaylistService:
         body: schemas.Reorder,
         if_match: str | None,
     ) -> Snapshot:
-        playlist = _changeable(await self.playlists.lock(playlist_id), user_id, if_match)
+        playlist = changeable(await self.playlists.lock(playlist_id, user_id), user_id, if_match)
         length = playlist.total_songs
         _in_range("range_start", body.range_start, max(length - 1, 0))
         if length == 0:

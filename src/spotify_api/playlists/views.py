@@ -20,10 +20,12 @@ class PlaylistView(TypedDict):
     name: str
     description: str
     public: bool
+    collaborative: bool
     owner: OwnerView
     snapshot_id: str
     total_songs: int
     duration_ms: int
+    followers: int
     created_at: datetime
     updated_at: datetime
 
@@ -55,6 +57,7 @@ class SongView(TypedDict):
 class ItemView(TypedDict):
     position: int
     added_at: datetime
+    added_by: OwnerView | None
     song: SongView
 
 
@@ -65,10 +68,12 @@ def playlist_view(row: Any) -> PlaylistView:
         "name": row[1],
         "description": row[2],
         "public": row[3],
-        "owner": {"id": row[4], "username": row[5]},
-        "snapshot_id": row[6],
-        "total_songs": row[7],
-        "duration_ms": int(row[8]),
-        "created_at": row[9],
-        "updated_at": row[10],
+        "collaborative": bool(row[4]),
+        "owner": {"id": row[5], "username": row[6]},
+        "snapshot_id": row[7],
+        "total_songs": row[8],
+        "duration_ms": int(row[9]),
+        "followers": row[10],
+        "created_at": row[11],
+        "updated_at": row[12],
     }
