@@ -1,11 +1,14 @@
+# ruff: noqa: E501  (the matrix is a table, one row per line)
 """Who may do what to a playlist: every endpoint × caller × private/public, exact status and code.
 
-The contract (API.md, "Playlists"): a private playlist does not exist for anyone but its owner
-(404, never 403, for an admin too); a public one is read by anyone with a token and changed by
-its owner alone (403 `not_owner` for the others); no token is 401; a token without the scope the
-endpoint needs is 403 `insufficient_scope`, and the scope is checked before the playlist's
-existence. Every cell acts on a playlist of its own, and checks that a refused request changed
-nothing and that an allowed one did what it says.
+The contract (API.md, "Playlists"; issue 14 for members): a private playlist does not exist for
+anyone but its owner and its collaborators (404, never 403, for an admin and a follower too); a
+public one is read by anyone with a token; its songs are changed by its owner and collaborators,
+its details and members by its owner alone (403 `not_owner` for the others; a collaborator may
+leave); no token is 401; a token without the scope the endpoint needs is 403
+`insufficient_scope`, and the scope is checked before the playlist's existence. Every cell acts
+on a playlist of its own (public when followed, then made private for the private cells), and
+checks that a refused request changed nothing and that an allowed one did what it says.
 
 The users, their tokens and the songs are made once for the module (making an admin goes
 through the CLI, which is slow); this module therefore turns off the per-test wipe of
@@ -30,10 +33,12 @@ READ, WRITE = "playlists:read", "playlists:write"
 PRIVATE, PUBLIC = "private", "public"
 
 # The callers: the playlist's owner, another user, an admin made with the CLI, no token at all,
-# and the owner with a token narrowed at login to the scope the endpoint does NOT need.
+# the owner with a token narrowed at login to the scope the endpoint does NOT need, one of the
+# playlist's collaborators, and one of its followers.
 OWNER, OTHER, ADMIN, ANONYMOUS, NARROWED = "owner", "other", "admin", "anonymous", "narrowed"
-CALLERS = (OWNER, OTHER, ADMIN, ANONYMOUS, NARROWED)
-USERNAMES = {OWNER: "ada", OTHER: "bob", ADMIN: "root"}
+COLLABORATOR, FOLLOWER = "collaborator", "follower"
+CALLERS = (OWNER, OTHER, ADMIN, ANONYMOUS, NARROWED, COLLABORATOR, FOLLOWER)
+USERNAMES = {OWNER: "ada", OTHER: "bob", ADMIN: "root", COLLABORATOR: "carl", FOLLOWER: "fay"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,8 @@ class Outcome:
 OK, CREATED, NO_CONTENT = Outcome(200), Outcome(201), Outcome(204)
 HIDDEN = Outcome(404, "not_found")
 NOT_OWNER = Outcome(403, "not_owner")
+NOT_MEMBER = Outcome(403, "not_collaborator")
+OWN = Outcome(409, "own_playlist")
 NO_TOKEN = Outcome(401, "not_authenticated")
 NO_SCOPE = Outcome(403, "insufficient_scope")
 INVALID = Outcome(422, "validation_error")
@@ -78,36 +85,56 @@ ENDPOINTS: dict[str, Endpoint] = {
     "reorder": Endpoint("POST", "/playlists/{id}/reorder", WRITE),
     "patch": Endpoint("PATCH", "/playlists/{id}", WRITE),
     "delete": Endpoint("DELETE", "/playlists/{id}", WRITE),
+    "mine": Endpoint("GET", "/me/playlists", READ),
+    "follow": Endpoint("PUT", "/playlists/{id}/followers", WRITE),
+    "unfollow": Endpoint("DELETE", "/playlists/{id}/followers", WRITE),
+    "collaborators": Endpoint("GET", "/playlists/{id}/collaborators", READ),
+    "add-collaborator": Endpoint("PUT", "/playlists/{id}/collaborators/bob", WRITE),
+    "remove-collaborator": Endpoint("DELETE", "/playlists/{id}/collaborators/carl", WRITE),
 }
+#: The changes that renew the snapshot: of the songs and of the details. Members do not.
+RENEWING = {"add-song", "remove-song", "reorder", "patch"}
 WITH_ID = [name for name, endpoint in ENDPOINTS.items() if endpoint.has_id]
 
 # fmt: off
-#                                      owner       other      admin      anonymous  narrowed
-MATRIX: dict[tuple[str, str], tuple[Outcome, Outcome, Outcome, Outcome, Outcome]] = {
-    ("list", PRIVATE):                (OK,         OK,        OK,        NO_TOKEN,  NO_SCOPE),
-    ("list", PUBLIC):                 (OK,         OK,        OK,        NO_TOKEN,  NO_SCOPE),
-    ("create", PRIVATE):              (CREATED,    CREATED,   CREATED,   NO_TOKEN,  NO_SCOPE),
-    ("create", PUBLIC):               (CREATED,    CREATED,   CREATED,   NO_TOKEN,  NO_SCOPE),
-    ("get", PRIVATE):                 (OK,         HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE),
-    ("get", PUBLIC):                  (OK,         OK,        OK,        NO_TOKEN,  NO_SCOPE),
-    ("songs", PRIVATE):               (OK,         HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE),
-    ("songs", PUBLIC):                (OK,         OK,        OK,        NO_TOKEN,  NO_SCOPE),
-    ("add-song", PRIVATE):            (CREATED,    HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE),
-    ("add-song", PUBLIC):             (CREATED,    NOT_OWNER, NOT_OWNER, NO_TOKEN,  NO_SCOPE),
-    ("remove-song", PRIVATE):         (OK,         HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE),
-    ("remove-song", PUBLIC):          (OK,         NOT_OWNER, NOT_OWNER, NO_TOKEN,  NO_SCOPE),
-    ("reorder", PRIVATE):             (OK,         HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE),
-    ("reorder", PUBLIC):              (OK,         NOT_OWNER, NOT_OWNER, NO_TOKEN,  NO_SCOPE),
-    ("patch", PRIVATE):               (OK,         HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE),
-    ("patch", PUBLIC):                (OK,         NOT_OWNER, NOT_OWNER, NO_TOKEN,  NO_SCOPE),
-    ("delete", PRIVATE):              (NO_CONTENT, HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE),
-    ("delete", PUBLIC):               (NO_CONTENT, NOT_OWNER, NOT_OWNER, NO_TOKEN,  NO_SCOPE),
+#                                 owner       other      admin      anonymous  narrowed  collaborator follower
+MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
+    ("list", PRIVATE):           (OK,         OK,        OK,        NO_TOKEN,  NO_SCOPE, OK,         OK),
+    ("list", PUBLIC):            (OK,         OK,        OK,        NO_TOKEN,  NO_SCOPE, OK,         OK),
+    ("create", PRIVATE):         (CREATED,    CREATED,   CREATED,   NO_TOKEN,  NO_SCOPE, CREATED,    CREATED),
+    ("create", PUBLIC):          (CREATED,    CREATED,   CREATED,   NO_TOKEN,  NO_SCOPE, CREATED,    CREATED),
+    ("get", PRIVATE):            (OK,         HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE, OK,         HIDDEN),
+    ("get", PUBLIC):             (OK,         OK,        OK,        NO_TOKEN,  NO_SCOPE, OK,         OK),
+    ("songs", PRIVATE):          (OK,         HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE, OK,         HIDDEN),
+    ("songs", PUBLIC):           (OK,         OK,        OK,        NO_TOKEN,  NO_SCOPE, OK,         OK),
+    ("add-song", PRIVATE):       (CREATED,    HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE, CREATED,    HIDDEN),
+    ("add-song", PUBLIC):        (CREATED,    NOT_OWNER, NOT_OWNER, NO_TOKEN,  NO_SCOPE, CREATED,    NOT_OWNER),
+    ("remove-song", PRIVATE):    (OK,         HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE, OK,         HIDDEN),
+    ("remove-song", PUBLIC):     (OK,         NOT_OWNER, NOT_OWNER, NO_TOKEN,  NO_SCOPE, OK,         NOT_OWNER),
+    ("reorder", PRIVATE):        (OK,         HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE, OK,         HIDDEN),
+    ("reorder", PUBLIC):         (OK,         NOT_OWNER, NOT_OWNER, NO_TOKEN,  NO_SCOPE, OK,         NOT_OWNER),
+    ("patch", PRIVATE):          (OK,         HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE, NOT_OWNER,  HIDDEN),
+    ("patch", PUBLIC):           (OK,         NOT_OWNER, NOT_OWNER, NO_TOKEN,  NO_SCOPE, NOT_OWNER,  NOT_OWNER),
+    ("delete", PRIVATE):         (NO_CONTENT, HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE, NOT_OWNER,  HIDDEN),
+    ("delete", PUBLIC):          (NO_CONTENT, NOT_OWNER, NOT_OWNER, NO_TOKEN,  NO_SCOPE, NOT_OWNER,  NOT_OWNER),
+    ("mine", PRIVATE):           (OK,         OK,        OK,        NO_TOKEN,  NO_SCOPE, OK,         OK),
+    ("mine", PUBLIC):            (OK,         OK,        OK,        NO_TOKEN,  NO_SCOPE, OK,         OK),
+    ("follow", PRIVATE):         (OWN,        HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE, NO_CONTENT, HIDDEN),
+    ("follow", PUBLIC):          (OWN,        NO_CONTENT, NO_CONTENT, NO_TOKEN, NO_SCOPE, NO_CONTENT, NO_CONTENT),
+    ("unfollow", PRIVATE):       (OWN,        HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE, NO_CONTENT, HIDDEN),
+    ("unfollow", PUBLIC):        (OWN,        NO_CONTENT, NO_CONTENT, NO_TOKEN, NO_SCOPE, NO_CONTENT, NO_CONTENT),
+    ("collaborators", PRIVATE):  (OK,         HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE, OK,         HIDDEN),
+    ("collaborators", PUBLIC):   (OK,         NOT_MEMBER, NOT_MEMBER, NO_TOKEN, NO_SCOPE, OK,        NOT_MEMBER),
+    ("add-collaborator", PRIVATE): (NO_CONTENT, HIDDEN,  HIDDEN,    NO_TOKEN,  NO_SCOPE, NOT_OWNER,  HIDDEN),
+    ("add-collaborator", PUBLIC):  (NO_CONTENT, NOT_OWNER, NOT_OWNER, NO_TOKEN, NO_SCOPE, NOT_OWNER, NOT_OWNER),
+    ("remove-collaborator", PRIVATE): (NO_CONTENT, HIDDEN, HIDDEN,  NO_TOKEN,  NO_SCOPE, NO_CONTENT, HIDDEN),
+    ("remove-collaborator", PUBLIC):  (NO_CONTENT, NOT_OWNER, NOT_OWNER, NO_TOKEN, NO_SCOPE, NO_CONTENT, NOT_OWNER),
 }
 # An id that names no playlist, and one that is no UUID. Who the caller is and what scope the
 # token has are settled before the id is looked at, or even parsed.
-#                                      owner       other      admin      anonymous  narrowed
-UNKNOWN_ID =                          (HIDDEN,     HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE)
-MALFORMED_ID =                        (INVALID,    INVALID,   INVALID,   NO_TOKEN,  NO_SCOPE)
+#                                 owner       other      admin      anonymous  narrowed  collaborator follower
+UNKNOWN_ID =                     (HIDDEN,     HIDDEN,    HIDDEN,    NO_TOKEN,  NO_SCOPE, HIDDEN,     HIDDEN)
+MALFORMED_ID =                   (INVALID,    INVALID,   INVALID,   NO_TOKEN,  NO_SCOPE, INVALID,    INVALID)
 # fmt: on
 
 assert set(MATRIX) == {(name, v) for name in ENDPOINTS for v in (PRIVATE, PUBLIC)}
@@ -146,6 +173,9 @@ class World:
             return bearer(self.tokens[WRITE if endpoint.scope == READ else READ])
         return bearer(self.tokens[caller])
 
+    def relation(self, caller: str) -> str | None:
+        return {OWNER: "owner", COLLABORATOR: "collaborator", FOLLOWER: "follower"}.get(caller)
+
     def body(self, name: str) -> dict[str, Any] | None:
         first, _ = self.songs
         bodies: dict[str, dict[str, Any]] = {
@@ -167,13 +197,12 @@ class World:
         )
 
     async def fresh_playlist(self, visibility: str) -> str:
-        """A playlist of the owner's holding the two songs, in order."""
+        """A playlist of the owner's holding the two songs, in order, with `carl` as its
+        collaborator and `fay` following it (while it was public, before it became private)."""
         self.made += 1
         owner = bearer(self.tokens[OWNER])
         response = await self.client.post(
-            "/playlists/create",
-            json={"name": f"Cell {self.made}", "public": visibility == PUBLIC},
-            headers=owner,
+            "/playlists/create", json={"name": f"Cell {self.made}", "public": True}, headers=owner
         )
         assert response.status_code == 201, response.text
         playlist_id: str = response.json()["id"]
@@ -182,10 +211,22 @@ class World:
                 f"/playlists/{playlist_id}/add-song", json={"song_id": song_id}, headers=owner
             )
             assert added.status_code == 201, added.text
+        path = f"/playlists/{playlist_id}"
+        made = [
+            await self.client.put(f"{path}/collaborators/carl", headers=owner),
+            await self.client.put(f"{path}/followers", headers=bearer(self.tokens[FOLLOWER])),
+        ]
+        if visibility == PRIVATE:
+            made.append(await self.client.patch(path, json={"public": False}, headers=owner))
+        for step in made:
+            assert step.is_success, step.text
         return playlist_id
 
-    async def owner_view(self, playlist_id: str) -> tuple[dict[str, Any], list[str]] | None:
-        """The playlist and its song ids as the owner sees them; None once it is gone."""
+    async def owner_view(
+        self, playlist_id: str
+    ) -> tuple[dict[str, Any], list[str], list[str]] | None:
+        """The playlist, its song ids and its collaborators as the owner sees them; None once
+        it is gone."""
         owner = bearer(self.tokens[OWNER])
         response = await self.client.get(f"/playlists/{playlist_id}", headers=owner)
         if response.status_code == 404:
@@ -193,7 +234,13 @@ class World:
         assert response.status_code == 200, response.text
         songs = await self.client.get(f"/playlists/{playlist_id}/songs", headers=owner)
         assert songs.status_code == 200, songs.text
-        return response.json(), [item["song"]["id"] for item in songs.json()["items"]]
+        members = await self.client.get(f"/playlists/{playlist_id}/collaborators", headers=owner)
+        assert members.status_code == 200, members.text
+        return (
+            response.json(),
+            [item["song"]["id"] for item in songs.json()["items"]],
+            [item["username"] for item in members.json()["items"]],
+        )
 
 
 async def _curate_two_songs(client: httpx.AsyncClient, admin: dict[str, str]) -> list[str]:
@@ -230,8 +277,8 @@ async def world(app: FastAPI) -> AsyncIterator[World]:
     await wipe(app)
     app.state.clock = FakeClock()
     async with asgi_client(app) as client:
-        await register(client, USERNAMES[OWNER])
-        await register(client, USERNAMES[OTHER])
+        for caller in (OWNER, OTHER, COLLABORATOR, FOLLOWER):
+            await register(client, USERNAMES[caller])
         await _create_admin_with_the_cli(app)
         tokens = {caller: await login(client, name) for caller, name in USERNAMES.items()}
         tokens[READ] = await login(client, USERNAMES[OWNER], scope=READ)
@@ -271,6 +318,12 @@ async def test_matrix(
             listed = {item["id"] for item in body["items"]}
             # Only the owner's list holds it, whoever else may read it.
             assert (playlist_id in listed) == (caller == OWNER)
+        case "mine":
+            related = {item["id"]: item["relation"] for item in body["items"]}
+            relation = world.relation(caller)
+            if caller == FOLLOWER and visibility == PRIVATE:
+                relation = None  # kept, but not seen while it is private
+            assert related.get(playlist_id) == relation
         case "create":
             assert body["owner"]["username"] == USERNAMES[caller]
             assert response.headers["location"] == f"/playlists/{body['id']}"
@@ -295,8 +348,23 @@ async def test_matrix(
             assert after[0]["name"] == "Renamed"
         case "delete":
             assert after is None
+        case "follow" | "unfollow":
+            assert after is not None
+            was = 1 if caller == FOLLOWER else 0
+            now = 0 if name == "unfollow" else 1
+            assert (before[0]["followers"], after[0]["followers"]) == (1, 1 - was + now)
+            assert after[1:] == before[1:]  # its songs and collaborators
+        case "collaborators":
+            assert [item["username"] for item in body["items"]] == ["carl"]
+        case "add-collaborator":
+            assert after is not None
+            assert after[2] == ["carl", "bob"]
+        case "remove-collaborator":
+            assert after is not None
+            assert after[2] == []
     if changes and after is not None:
-        assert after[0]["snapshot_id"] != before[0]["snapshot_id"]
+        renewed = after[0]["snapshot_id"] != before[0]["snapshot_id"]
+        assert renewed == (name in RENEWING)
 
 
 @pytest.mark.parametrize(("name", "caller", "expected"), _cells(dict.fromkeys(WITH_ID, UNKNOWN_ID)))
