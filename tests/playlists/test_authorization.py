@@ -92,8 +92,15 @@ ENDPOINTS: dict[str, Endpoint] = {
     "add-collaborator": Endpoint("PUT", "/playlists/{id}/collaborators/bob", WRITE),
     "remove-collaborator": Endpoint("DELETE", "/playlists/{id}/collaborators/carl", WRITE),
 }
-#: The changes that renew the snapshot: of the songs and of the details. Members do not.
-RENEWING = {"add-song", "remove-song", "reorder", "patch"}
+#: The changes that renew the snapshot: of the songs, the details and the collaborators.
+RENEWING = {
+    "add-song",
+    "remove-song",
+    "reorder",
+    "patch",
+    "add-collaborator",
+    "remove-collaborator",
+}
 WITH_ID = [name for name, endpoint in ENDPOINTS.items() if endpoint.has_id]
 
 # fmt: off

@@ -110,8 +110,9 @@ class TestCollaborators:
         carol: Account,
         make_playlist: PlaylistFactory,
     ) -> None:
-        playlist = await make_playlist()
-        await collaborate(client, user, playlist["id"], "bob")
+        made = await make_playlist()
+        await collaborate(client, user, made["id"], "bob")
+        playlist = await get_playlist(client, user.headers, made["id"])
         path = f"/playlists/{playlist['id']}"
         refused = [
             await client.patch(path, json={"name": "Mine now"}, headers=other_user.headers),
@@ -270,8 +271,8 @@ class TestMyPlaylists:
 
         assert await mine(client, user) == [
             ("Own", "owner"),
+            ("Shared", "collaborator"),  # made one after "Followed" was made
             ("Followed", "follower"),
-            ("Shared", "collaborator"),
         ]
         first = (await client.get("/me/playlists", headers=user.headers)).json()
         assert first["total"] == 3

@@ -317,6 +317,10 @@ class PlaylistRepository:
     async def _renew(self, params: dict[str, Any]) -> None:
         await self._rows(_RENEW, params)
 
+    async def renew(self, playlist_id: uuid.UUID) -> None:
+        """A new snapshot and `updated_at`, for a change beside its items and details."""
+        await self._renew(self._params(playlist_id))
+
     async def insert_item(
         self,
         playlist_id: uuid.UUID,

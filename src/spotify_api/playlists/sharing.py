@@ -6,6 +6,11 @@ while it is private, so that it comes back when it is public again. A collaborat
 while it is private and changes its items (`service`); only its owner manages collaborators,
 except that a collaborator may leave. Every change locks the playlist's row first, as the item
 changes do, and commits before returning.
+
+A change of collaborators renews the playlist's snapshot: it changes the answer (`collaborative`)
+and who may change the items, so that an item change serialises before or after it visibly. A
+follow does not: it changes no one's rights, and a popular playlist's owner would otherwise see
+`If-Match` fail at every follow.
 """
 
 from __future__ import annotations
@@ -89,7 +94,8 @@ class SharingService:
         full = playlist.collaborators >= MAX_COLLABORATORS
         if full and not await self.members.is_collaborator(playlist_id, collaborator):
             raise TooManyCollaborators()
-        await self.members.add_collaborator(playlist_id, collaborator)
+        if await self.members.add_collaborator(playlist_id, collaborator):
+            await self.playlists.renew(playlist_id)
         await self.uow.commit()
 
     async def remove_collaborator(
@@ -101,5 +107,6 @@ class SharingService:
         leaving = playlist.collaborator and collaborator == user_id
         if playlist.owner_id != user_id and not leaving:
             raise NotOwner("Only the playlist's owner removes collaborators (or they leave).")
-        await self.members.remove_collaborator(playlist_id, collaborator)
+        if await self.members.remove_collaborator(playlist_id, collaborator):
+            await self.playlists.renew(playlist_id)
         await self.uow.commit()
