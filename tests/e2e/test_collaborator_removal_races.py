@@ -1,0 +1,86 @@
+"""An owner removing a collaborator while the collaborator adds songs, over real sockets.
+
+Round after round, streams of add-songs by a collaborator to a private playlist race the owner's
+`DELETE /playlists/{id}/collaborators/{username}`. The removal renews the playlist's snapshot,
+so the snapshot the playlist ends with tells which change came last: an add that returned 201
+must have come before the removal, so the playlist's last snapshot is never one that an add
+returned. Every add is a 201 or a 404 (the playlist is private, and no longer the caller's), the
+adds sent after the removal answered are all 404, and the items are gap-free, one per 201.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from tests.e2e.actors import add, consistent_items, guarded, make_album, make_playlist, make_user
+from tests.helpers import assert_problem
+
+ROUNDS = 12
+ADDERS = 4
+
+
+async def _keep_adding(
+    http: httpx.AsyncClient,
+    collaborator: dict[str, str],
+    playlist_id: str,
+    song_id: str,
+    removing: asyncio.Task[httpx.Response],
+) -> list[httpx.Response]:
+    """Add the song again and again until the removal has answered, then once more."""
+    answers = []
+    while True:
+        finished = removing.done()
+        url = f"/playlists/{playlist_id}/add-song"
+        body = {"song_id": song_id}
+        answers.append(await guarded(http.post(url, json=body, headers=collaborator)))
+        if finished:
+            return answers
+
+
+async def test_removing_a_collaborator_while_they_add_ends_consistently(
+    http: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    owner = await make_user(http, "ada")
+    collaborator = await make_user(http, "bob")
+    song = (await make_album(http, admin, 1))["songs"][0]
+    refused_during = 0
+    for round_ in range(ROUNDS):
+        playlist = await make_playlist(http, owner, f"Round {round_}")
+        await add(http, owner, playlist, song)
+        member = f"/playlists/{playlist}/collaborators/bob"
+        assert (await http.put(member, headers=owner)).status_code == 204
+        await add(http, collaborator, playlist, song)  # a collaborator, surely
+
+        removing = asyncio.create_task(http.delete(member, headers=owner))
+        streams = await guarded(
+            asyncio.gather(
+                *(
+                    _keep_adding(http, collaborator, playlist, song, removing)
+                    for _ in range(ADDERS)
+                )
+            )
+        )
+
+        removed = await removing
+        assert removed.status_code == 204, (round_, removed.text)
+        snapshots = set()
+        added = 0
+        for answers in streams:
+            *during, after = answers
+            assert_problem(after, 404, "not_found")  # sent after the 204
+            for answer in during:
+                if answer.status_code == 201:
+                    added += 1
+                    snapshots.add(answer.json()["snapshot_id"])
+                else:
+                    assert_problem(answer, 404, "not_found")
+                    refused_during += 1
+        items = await consistent_items(http, owner, playlist)
+        assert len(items) == 2 + added, round_
+        final = (await http.get(f"/playlists/{playlist}", headers=owner)).json()
+        # The removal came last: no add that answered 201 ran after it.
+        assert final["snapshot_id"] not in snapshots, round_
+        assert final["collaborative"] is False
+    assert refused_during  # the adds did race the removals
