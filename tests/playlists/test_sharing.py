@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import delete
 
+from spotify_api.users.models import User
 from tests.helpers import assert_problem
 from tests.playlists.conftest import (
     Account,
@@ -303,3 +306,73 @@ class TestMyPlaylists:
         assert await mine(client, user, f"&contains_song={songs[7]['id']}") == []
         invalid = await client.get("/me/playlists?contains_song=nope", headers=user.headers)
         assert_problem(invalid, 422, "validation_error")
+
+
+class TestMembersAndTheirChanges:
+    async def test_a_collaborator_retries_and_conditions_changes_as_an_owner_does(
+        self,
+        client: httpx.AsyncClient,
+        user: Account,
+        other_user: Account,
+        make_playlist: PlaylistFactory,
+        songs: list[dict[str, Any]],
+    ) -> None:
+        playlist = await make_playlist()
+        await collaborate(client, user, playlist["id"], "bob")
+        snapshot = (await get_playlist(client, user.headers, playlist["id"]))["snapshot_id"]
+        url = f"/playlists/{playlist['id']}/add-song"
+        body = {"song_id": songs[0]["id"]}
+        keyed = {**other_user.headers, "Idempotency-Key": "add-once"}
+        first = await client.post(url, json=body, headers=keyed)
+        again = await client.post(url, json=body, headers=keyed)
+        assert (first.status_code, again.status_code) == (201, 201)
+        assert again.json() == first.json()
+        assert again.headers["idempotent-replayed"] == "true"
+        stale = await client.post(
+            url, json=body, headers={**other_user.headers, "If-Match": f'"{snapshot}"'}
+        )
+        assert_problem(stale, 412, "snapshot_mismatch")
+        assert await order(client, user.headers, playlist["id"]) == [songs[0]["id"]]
+
+    async def test_a_deleted_playlist_leaves_its_members(
+        self,
+        client: httpx.AsyncClient,
+        user: Account,
+        other_user: Account,
+        carol: Account,
+        make_playlist: PlaylistFactory,
+    ) -> None:
+        playlist = await make_playlist("Doomed", public=True)
+        await collaborate(client, user, playlist["id"], "bob")
+        assert (await follow(client, carol, playlist["id"])).status_code == 204
+        deleted = await client.delete(f"/playlists/{playlist['id']}", headers=user.headers)
+        assert deleted.status_code == 204, deleted.text
+        assert await mine(client, other_user) == []
+        assert await mine(client, carol) == []
+
+    async def test_a_deleted_account_leaves_the_counts_and_the_items_it_added(
+        self,
+        app: Any,
+        client: httpx.AsyncClient,
+        user: Account,
+        other_user: Account,
+        carol: Account,
+        make_playlist: PlaylistFactory,
+        songs: list[dict[str, Any]],
+    ) -> None:
+        playlist = await make_playlist(public=True)
+        await collaborate(client, user, playlist["id"], "bob")
+        await collaborate(client, user, playlist["id"], "carol")
+        await add_song(client, other_user.headers, playlist["id"], songs[0]["id"])
+        assert (await follow(client, other_user, playlist["id"])).status_code == 204
+        assert (await follow(client, carol, playlist["id"])).status_code == 204
+
+        # No operation deletes an account yet; the database's cascades are what would.
+        async with app.state.engine.begin() as connection:
+            await connection.execute(delete(User).where(User.id == uuid.UUID(other_user.id)))
+
+        after = await get_playlist(client, user.headers, playlist["id"])
+        assert (after["followers"], after["collaborative"]) == (1, True)
+        assert await collaborator_names(client, user, playlist["id"]) == ["carol"]
+        (item,) = await items(client, user.headers, playlist["id"])
+        assert item["added_by"] is None
