@@ -1,11 +1,14 @@
-"""An owner removing a collaborator while the collaborator adds songs, over real sockets.
+"""Playlist members changing at once, over real sockets.
 
-Round after round, streams of add-songs by a collaborator to a private playlist race the owner's
+Removal: round after round, streams of add-songs by a collaborator to a private playlist race the owner's
 `DELETE /playlists/{id}/collaborators/{username}`. The removal renews the playlist's snapshot,
 so the snapshot the playlist ends with tells which change came last: an add that returned 201
 must have come before the removal, so the playlist's last snapshot is never one that an add
 returned. Every add is a 201 or a 404 (the playlist is private, and no longer the caller's), the
 adds sent after the removal answered are all 404, and the items are gap-free, one per 201.
+
+Follows: fifty users following a playlist twice each, some unfollowing meanwhile, leave its
+`followers` at the number of users who follow it.
 """
 
 from __future__ import annotations
@@ -56,10 +59,7 @@ async def test_removing_a_collaborator_while_they_add_ends_consistently(
         removing = asyncio.create_task(http.delete(member, headers=owner))
         streams = await guarded(
             asyncio.gather(
-                *(
-                    _keep_adding(http, collaborator, playlist, song, removing)
-                    for _ in range(ADDERS)
-                )
+                *(_keep_adding(http, collaborator, playlist, song, removing) for _ in range(ADDERS))
             )
         )
 
@@ -84,3 +84,27 @@ async def test_removing_a_collaborator_while_they_add_ends_consistently(
         assert final["snapshot_id"] not in snapshots, round_
         assert final["collaborative"] is False
     assert refused_during  # the adds did race the removals
+
+
+async def test_concurrent_follows_and_unfollows_leave_the_count_of_followers(
+    http: httpx.AsyncClient,
+) -> None:
+    owner = await make_user(http, "ada")
+    playlist = await make_playlist(http, owner, "Popular")
+    made = await http.patch(f"/playlists/{playlist}", json={"public": True}, headers=owner)
+    assert made.status_code == 200, made.text
+    fans = [await make_user(http, f"fan{index:02d}") for index in range(50)]
+    path = f"/playlists/{playlist}/followers"
+    # Each fan follows twice; the first ten also unfollow, all at once.
+    calls = [http.put(path, headers=fan) for fan in fans for _ in range(2)]
+    calls += [http.delete(path, headers=fan) for fan in fans[:10]]
+    answers = await guarded(asyncio.gather(*calls))
+    assert {answer.status_code for answer in answers} == {204}
+    # An unfollow may have run before its fan's follows: those fans follow now.
+    settled = await guarded(asyncio.gather(*(http.delete(path, headers=fan) for fan in fans[:10])))
+    assert {answer.status_code for answer in settled} == {204}
+    final = (await http.get(f"/playlists/{playlist}", headers=owner)).json()
+    assert final["followers"] == 40
+    for fan in fans[10:]:
+        listed = (await http.get("/me/playlists", headers=fan)).json()
+        assert [item["relation"] for item in listed["items"]] == ["follower"]
