@@ -101,3 +101,21 @@ async def consistent_items(
     assert playlist["total_songs"] == total == len(items)
     assert playlist["duration_ms"] == sum(item["song"]["duration_ms"] for item in items)
     return [item["song"]["id"] for item in items]
+
+
+async def keep_adding(
+    http: httpx.AsyncClient,
+    adder: dict[str, str],
+    playlist_id: str,
+    song_id: str,
+    until: asyncio.Task[httpx.Response],
+) -> list[httpx.Response]:
+    """Add the song again and again until `until` has answered, then once more: the last
+    answer is to a request sent after it answered."""
+    url, body = f"/playlists/{playlist_id}/add-song", {"song_id": song_id}
+    answers = []
+    while True:
+        finished = until.done()
+        answers.append(await guarded(http.post(url, json=body, headers=adder)))
+        if finished:
+            return answers

@@ -25,6 +25,7 @@ from tests.e2e.actors import (
     add,
     consistent_items,
     guarded,
+    keep_adding,
     make_album,
     make_playlist,
     make_user,
@@ -46,23 +47,6 @@ def _deletion(kind: str, made: dict[str, Any]) -> str:
     return f"/artists/{made['artist']}?cascade=true"
 
 
-async def _keep_adding(
-    http: httpx.AsyncClient,
-    owner: dict[str, str],
-    playlist_id: str,
-    song_id: str,
-    changing: asyncio.Task[httpx.Response],
-) -> list[httpx.Response]:
-    """Add the song again and again until the catalog's change has answered, then once more."""
-    answers = []
-    while True:
-        finished = changing.done()
-        url = f"/playlists/{playlist_id}/add-song"
-        answers.append(await guarded(http.post(url, json={"song_id": song_id}, headers=owner)))
-        if finished:
-            return answers
-
-
 @pytest.mark.parametrize("kind", ["song", "album", "artist"])
 async def test_a_delete_racing_add_songs_ends_cleanly_whichever_wins(
     http: httpx.AsyncClient, admin: dict[str, str], kind: str
@@ -82,7 +66,7 @@ async def test_a_delete_racing_add_songs_ends_cleanly_whichever_wins(
         streams = await guarded(
             asyncio.gather(
                 *(
-                    _keep_adding(http, owner, playlist, song, deleting)
+                    keep_adding(http, owner, playlist, song, deleting)
                     for playlist in (holder, other)
                     for song in doomed
                     for _ in range(ADDERS)
@@ -123,7 +107,7 @@ async def test_a_duration_change_racing_add_songs_leaves_every_duration_summed(
         changing = asyncio.create_task(http.patch(f"/songs/{song}", json=body, headers=admin))
         streams = await guarded(
             asyncio.gather(
-                *(_keep_adding(http, owner, playlist, song, changing) for playlist in playlists)
+                *(keep_adding(http, owner, playlist, song, changing) for playlist in playlists)
             )
         )
         assert (await changing).status_code == 200, (await changing).text

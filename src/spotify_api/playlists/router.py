@@ -40,7 +40,7 @@ from spotify_api.playlists.errors import (
     SongNotInPlaylist,
 )
 from spotify_api.playlists.fast_reads import PRIVATE, playlist_response
-from spotify_api.playlists.links import offset_links
+from spotify_api.playlists.links import offset_page
 from spotify_api.playlists.reads import NEWEST_FIRST
 from spotify_api.playlists.views import PlaylistView
 
@@ -173,15 +173,7 @@ async def list_playlist_songs(
     page: PositionPageDep,
 ) -> Response:
     found = await service.items(session.user_id, playlist_id, page.offset, page.limit)
-    following, preceding = offset_links(request.url.path, found.offset, found.limit, found.total)
-    answer = {
-        "items": found.items,
-        "total": found.total,
-        "limit": found.limit,
-        "offset": found.offset,
-        "next": following,
-        "previous": preceding,
-    }
+    answer = offset_page(request.url.path, found.items, found.offset, found.limit, found.total)
     return json_response(answer, headers={"Cache-Control": PRIVATE})
 
 

@@ -21,7 +21,7 @@ from spotify_api.playlists.errors import (
     UserNotFound,
 )
 from spotify_api.playlists.fast_reads import PRIVATE
-from spotify_api.playlists.links import offset_links
+from spotify_api.playlists.links import offset_page
 from spotify_api.playlists.router import PageRequestDep, PositionPageDep, json_response
 from spotify_api.playlists.sharing_reads import RECENTLY_UPDATED
 
@@ -106,15 +106,8 @@ async def list_playlist_collaborators(
     page: PositionPageDep,
 ) -> Response:
     found = await service.collaborators(session.user_id, playlist_id, page.offset, page.limit)
-    following, preceding = offset_links(request.url.path, found.offset, found.limit, found.total)
-    answer = {
-        "items": found.collaborators,
-        "total": found.total,
-        "limit": found.limit,
-        "offset": found.offset,
-        "next": following,
-        "previous": preceding,
-    }
+    path = request.url.path
+    answer = offset_page(path, found.collaborators, found.offset, found.limit, found.total)
     return json_response(answer, headers={"Cache-Control": PRIVATE})
 
 
