@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from spotify_api.core.cache_store import invalidate_catalog
 from spotify_api.core.migrations import upgrade
 from spotify_api.core.redis import create_redis
 from spotify_api.main import create_app
@@ -86,7 +87,7 @@ async def app(migrated: Settings) -> AsyncIterator[FastAPI]:
 
 
 async def wipe(app: FastAPI) -> None:
-    """Every row deleted, and Redis flushed.
+    """Every row deleted, and Redis flushed (the catalog cache's version started anew).
 
     Deleting every user removes the last admin, which the database refuses (the trigger of
     the `last_admin_guard` migration): the wipe lifts the guard for its own transaction.
@@ -105,6 +106,9 @@ async def wipe(app: FastAPI) -> None:
             for _, sql in triggers:
                 await connection.execute(text(sql))
     await app.state.redis.flushdb()
+    # As in a running deployment, the catalog's cache has a version (a missing one caches
+    # nothing until it starts: `core.cache_store`).
+    await invalidate_catalog(app.state.redis)
 
 
 _SQLITE_USER_TRIGGERS = (

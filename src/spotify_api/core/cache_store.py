@@ -4,6 +4,9 @@ An entry lives under `catalog:entry:{key id}:{resource}` and holds `{version} {e
 catalog version it was rendered at, its strong ETag, and the response body. It counts only
 while `catalog:version` still holds that version, so a write makes every entry obsolete at once
 with one INCR; an obsolete entry is overwritten by the next render of its resource, or expires.
+A version never comes back: when the key is missing (never written, or lost to a flush, an
+eviction or a restart without persistence), nothing is stored until it starts again, at the
+Redis server's clock in microseconds, past every value it held before (`_start_version`).
 The key id is a short fingerprint of `SECRET_KEY`: list pages carry cursors signed with it, so
 processes with another key (after a key change, or in a mixed deployment) never share entries.
 
@@ -54,10 +57,42 @@ CACHE_ERRORS = (RedisError, TimeoutError, OSError)
 
 T = TypeVar("T")
 
+#: What a look-up reports while the version key is missing. No entry or count is ever stored
+#: under it (versions are digits), so none counts then.
+MISSING_VERSION = "-"
+
+
+def _start_version(key: str) -> str:
+    """Lua that starts a missing version (the key `key`) at the server's clock in microseconds.
+    A version only grows by one per write, so it would take more than one write per microsecond
+    since it last started for an old value to come back. Formatted as an integer (Lua prints
+    big numbers as 1.7e+15, which INCR refuses)."""
+    return (
+        "local now = redis.call('TIME')\n"
+        f"redis.call('SET', {key}, string.format('%.0f', now[1] * 1000000 + now[2]), 'NX')\n"
+    )
+
+
+# KEYS: version. A write makes every entry obsolete: INCR the version, or start it if missing
+# (INCR would start it at 1, a value it may have held, with entries still stored under it).
+_INVALIDATE = f"""
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return redis.call('INCR', KEYS[1])
+end
+{_start_version("KEYS[1]")}
+return 0
+"""
+
 # KEYS: entry, version. ARGV: value, TTL seconds, the version it was rendered at. An obsolete
-# render stores nothing: it would only overwrite a newer entry of the same resource.
-_STORE = """
-if (redis.call('GET', KEYS[2]) or '0') == ARGV[3] then
+# render stores nothing: it would only overwrite a newer entry of the same resource. A render
+# made while the version was missing stores nothing either, and starts the version.
+_STORE = f"""
+local current = redis.call('GET', KEYS[2])
+if not current then
+  {_start_version("KEYS[2]")}
+  return 0
+end
+if current == ARGV[3] then
   redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 end
 return 1
@@ -65,8 +100,8 @@ return 1
 
 
 async def invalidate_catalog(redis: Redis) -> None:
-    """Make every cached catalog response obsolete: one INCR of the version."""
-    await redis.incr(CATALOG_VERSION_KEY)
+    """Make every cached catalog response obsolete: the version moves past every value it held."""
+    await redis.eval(_INVALIDATE, 1, CATALOG_VERSION_KEY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +251,8 @@ class CacheStore:
 
     async def store_count(self, version: str, identity: str, total: int) -> None:
         """Remember a list's size, counted at `version`; best effort."""
+        if version == MISSING_VERSION:
+            return
         try:
             await self._call(
                 self.redis.set(
@@ -247,7 +284,7 @@ class CacheStore:
                 future.cancel()
             raise
         self.breaker.failures = 0
-        version = _text(replies[0]) if replies[0] is not None else "0"
+        version = _text(replies[0]) if replies[0] is not None else MISSING_VERSION
         for (_, future), raw in zip(batch, replies[1:], strict=True):
             if not future.done():
                 future.set_result((version, raw))
