@@ -135,7 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             Middleware(
                 ProblemCORSMiddleware,
                 allow_origins=settings.cors_origins,
-                allow_methods=["GET", "POST", "PATCH", "DELETE"],
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                 allow_headers=[
                     "Authorization",
                     "Content-Type",

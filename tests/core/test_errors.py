@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from tests.helpers import PASSWORD, assert_problem
 
@@ -201,6 +202,24 @@ async def test_a_preflight_from_an_allowed_origin_is_allowed_for_that_origin_onl
     allowed_headers = response.headers["access-control-allow-headers"].lower()
     assert "authorization" in allowed_headers
     assert "content-type" in allowed_headers
+
+
+async def test_a_preflight_is_allowed_for_every_method_the_api_has(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """A browser app can call every operation: no method of the spec is refused before it."""
+    operations = {
+        (path, method.upper())
+        for path, item in app.openapi()["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+    assert {method for _, method in operations} >= {"GET", "POST", "PUT", "PATCH", "DELETE"}
+    for path, method in sorted(operations):
+        headers = {**preflight(ALLOWED_ORIGIN), "Access-Control-Request-Method": method}
+        response = await client.options(path, headers=headers)
+        assert response.status_code == 200, (path, method, response.text)
+        assert method in response.headers["access-control-allow-methods"]
 
 
 async def test_a_simple_request_from_an_allowed_origin_names_that_origin(
