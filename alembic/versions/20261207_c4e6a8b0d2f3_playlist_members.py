@@ -10,6 +10,11 @@ service's inserts and deletes, and the cascades of a playlist's or a user's dele
 UPDATE of the playlist row takes that row's lock; the service locks the row first anyway.
 
 Each item records who added it; the items there are were all added by their playlist's owner.
+
+No operation deletes an account yet. One that does must lock the playlists the user owns or is
+a member of first (in id order): the cascade deletes member rows and then its trigger updates
+their playlist's row, the reverse of the services' order (playlist row, then member rows), and
+the two could deadlock.
 """
 
 from collections.abc import Sequence

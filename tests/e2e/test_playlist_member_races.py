@@ -1,11 +1,12 @@
 """Playlist members changing at once, over real sockets.
 
-Removal: round after round, streams of add-songs by a collaborator to a private playlist race
-the owner's `DELETE /playlists/{id}/collaborators/{username}`. The removal renews the
-playlist's snapshot, so the snapshot the playlist ends with tells which change came last: an
-add that returned 201 must have come before the removal, so the playlist's last snapshot is
-never one that an add returned. Every add is a 201 or a 404 (the playlist is private, and no
-longer the caller's), the adds sent after the removal answered are all 404, and the items are
+Removal: round after round, streams of add-songs by a collaborator race the owner's
+`DELETE /playlists/{id}/collaborators/{username}`, on a private and on a public playlist. The
+removal renews the playlist's snapshot, so the snapshot the playlist ends with tells which
+change came last: an add that returned 201 must have come before the removal, so the
+playlist's last snapshot is never one that an add returned. Every add is a 201 or a refusal
+(404 while the playlist is private: it is no longer there for the caller; 403 `not_owner`
+while it is public), every add sent after the removal answered is refused, and the items are
 gap-free, one per 201.
 
 Follows: fifty users following a playlist twice each, some unfollowing meanwhile, leave its
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 
 from tests.conftest import ON_POSTGRES
 from tests.e2e.actors import (
@@ -34,8 +36,11 @@ ROUNDS = 12
 ADDERS = 4
 
 
+@pytest.mark.parametrize(
+    ("public", "refusal"), [(False, (404, "not_found")), (True, (403, "not_owner"))]
+)
 async def test_removing_a_collaborator_while_they_add_ends_consistently(
-    http: httpx.AsyncClient, admin: dict[str, str]
+    http: httpx.AsyncClient, admin: dict[str, str], public: bool, refusal: tuple[int, str]
 ) -> None:
     owner = await make_user(http, "ada")
     collaborator = await make_user(http, "bob")
@@ -43,6 +48,9 @@ async def test_removing_a_collaborator_while_they_add_ends_consistently(
     refused_during = 0
     for round_ in range(ROUNDS):
         playlist = await make_playlist(http, owner, f"Round {round_}")
+        if public:
+            made = await http.patch(f"/playlists/{playlist}", json={"public": True}, headers=owner)
+            assert made.status_code == 200, made.text
         await add(http, owner, playlist, song)
         member = f"/playlists/{playlist}/collaborators/bob"
         assert (await http.put(member, headers=owner)).status_code == 204
@@ -61,13 +69,13 @@ async def test_removing_a_collaborator_while_they_add_ends_consistently(
         added = 0
         for answers in streams:
             *during, after = answers
-            assert_problem(after, 404, "not_found")  # sent after the 204
+            assert_problem(after, *refusal)  # sent after the 204
             for answer in during:
                 if answer.status_code == 201:
                     added += 1
                     snapshots.add(answer.json()["snapshot_id"])
                 else:
-                    assert_problem(answer, 404, "not_found")
+                    assert_problem(answer, *refusal)
                     refused_during += 1
         items = await consistent_items(http, owner, playlist)
         assert len(items) == 2 + added, round_

@@ -176,6 +176,10 @@ class TestCollaborators:
         # A public playlist's collaborators are its members' business.
         listed = await client.get(path, headers=other_user.headers)
         assert_problem(listed, 403, "not_collaborator")
+        # Nor does removing tell anyone else which usernames exist.
+        for name in ("nobody", "ada"):
+            probe = await client.delete(f"{path}/{name}", headers=other_user.headers)
+            assert_problem(probe, 403, "not_owner")
         assert await collaborator_names(client, user, playlist["id"]) == []
 
     async def test_a_playlist_has_at_most_fifty_collaborators(
@@ -253,6 +257,23 @@ class TestFollowers:
         assert shown.status_code == 200, shown.text
         assert await mine(client, other_user) == [("Shared", "follower")]
         assert (await get_playlist(client, other_user.headers, playlist["id"]))["followers"] == 1
+
+    async def test_a_follow_can_be_ended_while_the_playlist_is_private(
+        self,
+        client: httpx.AsyncClient,
+        user: Account,
+        other_user: Account,
+        make_playlist: PlaylistFactory,
+    ) -> None:
+        playlist = await make_playlist("Shared", public=True)
+        assert (await follow(client, other_user, playlist["id"])).status_code == 204
+        path = f"/playlists/{playlist['id']}"
+        assert (await client.patch(path, json={"public": False}, headers=user.headers)).is_success
+        ended = await client.delete(f"{path}/followers", headers=other_user.headers)
+        assert ended.status_code == 204, ended.text
+        assert (await get_playlist(client, user.headers, playlist["id"]))["followers"] == 0
+        assert (await client.patch(path, json={"public": True}, headers=user.headers)).is_success
+        assert await mine(client, other_user) == []
 
 
 class TestMyPlaylists:

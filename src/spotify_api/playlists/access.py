@@ -18,11 +18,8 @@ def changeable(
 ) -> Locked:
     """The locked playlist if `user_id` may change it (its details and members with
     `owner_only`, its items otherwise) and it matches `if_match`; raises otherwise."""
-    if playlist is None:
-        raise PlaylistNotFound()
+    playlist = visible(playlist, user_id)
     owner = playlist.owner_id == user_id
-    if not (owner or playlist.collaborator or playlist.public):
-        raise PlaylistNotFound()
     if not owner and owner_only:
         raise NotOwner()
     if not owner and not playlist.collaborator:

@@ -53,6 +53,6 @@ class TooManyCollaborators(Conflict):
     default_detail = "A playlist has at most 50 collaborators."
 
 
-class NotMember(PermissionDenied):
+class NotCollaborator(PermissionDenied):
     code = "not_collaborator"
     default_detail = "Only the playlist's owner and its collaborators may see its collaborators."

@@ -1,4 +1,5 @@
-"""HTTP for playlists: the caller's own, anyone's public ones, and changes by their owner."""
+"""HTTP for playlists: the caller's own, those shared with them, anyone's public ones, and
+changes by their owner (and, of the songs, by their collaborators)."""
 
 from __future__ import annotations
 
@@ -147,7 +148,10 @@ async def create_playlist(
     "/playlists/{playlist_id}",
     operation_id="getPlaylist",
     summary="Get a playlist",
-    description="Yours, or anyone's public one. The `ETag` is the snapshot id.",
+    description=(
+        "Yours, one you collaborate on, or anyone's public one. The `ETag` is the snapshot id "
+        "(its songs, details and collaborators; `followers` moves without it)."
+    ),
     response_model=schemas.Playlist,
     responses=problem_responses(PlaylistNotFound),
 )

@@ -22,7 +22,7 @@ from spotify_api.core.reads import ReadDatabase
 from spotify_api.core.unit_of_work import UnitOfWork
 from spotify_api.playlists.access import changeable, visible
 from spotify_api.playlists.errors import (
-    NotMember,
+    NotCollaborator,
     NotOwner,
     OwnPlaylist,
     PlaylistNotFound,
@@ -36,6 +36,8 @@ from spotify_api.playlists.sharing_writes import SharingRepository
 
 
 class SharingService:
+    """Following and collaborating; reads of what is shared."""
+
     def __init__(self, uow: UnitOfWork, read_database: ReadDatabase) -> None:
         self.uow = uow
         self.reads = SharingReads(read_database)
@@ -56,7 +58,7 @@ class SharingService:
         if standing is None or not standing.sees:
             raise PlaylistNotFound()
         if not standing.member:
-            raise NotMember()
+            raise NotCollaborator()
         return await self.reads.collaborators(playlist_id, offset, limit)
 
     # -- following
@@ -69,10 +71,15 @@ class SharingService:
         await self.uow.commit()
 
     async def unfollow(self, user_id: uuid.UUID, playlist_id: uuid.UUID) -> None:
-        playlist = visible(await self.playlists.lock(playlist_id, user_id), user_id)
-        if playlist.owner_id == user_id:
-            raise OwnPlaylist()
-        await self.members.unfollow(playlist_id, user_id)
+        """Make sure the user does not follow it: also a playlist they may no longer see (made
+        private since), whose follow they could otherwise never end. A playlist that does not
+        exist, or that they may not see and do not follow, is followed by them no more than
+        before: 204 too, so nothing is told about it."""
+        playlist = await self.playlists.lock(playlist_id, user_id)
+        if playlist is not None:
+            if playlist.owner_id == user_id:
+                raise OwnPlaylist()
+            await self.members.unfollow(playlist_id, user_id)
         await self.uow.commit()
 
     # -- collaborating
@@ -101,12 +108,18 @@ class SharingService:
     async def remove_collaborator(
         self, user_id: uuid.UUID, playlist_id: uuid.UUID, username: str
     ) -> None:
-        """The owner removes anyone; a collaborator only themselves."""
+        """The owner removes anyone; a collaborator only themselves. Who asks is settled before
+        the username is looked up, so that no one else learns which usernames exist."""
         playlist = visible(await self.playlists.lock(playlist_id, user_id), user_id)
-        collaborator = await self._user_named(username)
-        leaving = playlist.collaborator and collaborator == user_id
-        if playlist.owner_id != user_id and not leaving:
-            raise NotOwner("Only the playlist's owner removes collaborators (or they leave).")
+        refused = NotOwner("Only the playlist's owner removes collaborators (or they leave).")
+        owner = playlist.owner_id == user_id
+        if not (owner or playlist.collaborator):
+            raise refused
+        collaborator = await self.members.user_named(username)
+        if not owner and collaborator != user_id:
+            raise refused
+        if collaborator is None:
+            raise UserNotFound()
         if await self.members.remove_collaborator(playlist_id, collaborator):
             await self.playlists.renew(playlist_id)
         await self.uow.commit()

@@ -1,5 +1,7 @@
 """The reads of shared playlists: every playlist a user has a relation to, and a playlist's
-collaborators. One statement each, as the other playlist reads (`reads`)."""
+collaborators, one statement each (and a count when a page is empty), as the other playlist
+reads (`reads`). Who may list the collaborators is read first, apart: a collaborator removed
+in between reads the list as it was a moment before."""
 
 from __future__ import annotations
 
@@ -76,7 +78,9 @@ def _related(contains_song: bool) -> tuple[Any, Any]:
 
 @cache
 def _statements(postgres: bool, contains_song: bool) -> tuple[Select[Any], Select[Any]]:
-    """The page's statement (each row with the size of the whole list) and the count alone."""
+    """The page's statement (each row with the size of the whole list) and the count alone.
+    The count's FROM is built anew, so that its subquery has aliases of its own and is not
+    correlated to the page's rows."""
     (joined, relation), where = _related(contains_song)
     (count_from, _), count_where = _related(contains_song)
     total = select(func.count()).select_from(count_from).where(count_where).scalar_subquery()

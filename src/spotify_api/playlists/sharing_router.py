@@ -13,7 +13,7 @@ from spotify_api.core.problems import problem_responses
 from spotify_api.playlists import schemas
 from spotify_api.playlists.deps import Reader, SharingServiceDep, Writer
 from spotify_api.playlists.errors import (
-    NotMember,
+    NotCollaborator,
     NotOwner,
     OwnPlaylist,
     PlaylistNotFound,
@@ -80,9 +80,12 @@ async def follow_playlist(
     "/playlists/{playlist_id}/followers",
     operation_id="unfollowPlaylist",
     summary="Stop following a playlist",
-    description="Not following it is fine (204). A private one you may not see is a 404.",
+    description=(
+        "Afterwards you do not follow it: 204 also when you did not, or when it does not exist "
+        "(or is private now: a follow can always be ended). Its owner gets 409."
+    ),
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(PlaylistNotFound, OwnPlaylist),
+    responses=problem_responses(OwnPlaylist),
 )
 async def unfollow_playlist(
     playlist_id: uuid.UUID, session: Writer, service: SharingServiceDep
@@ -96,7 +99,7 @@ async def unfollow_playlist(
     summary="List a playlist's collaborators",
     description="For its owner and its collaborators, in the order they were added.",
     response_model=schemas.CollaboratorPage,
-    responses=problem_responses(PlaylistNotFound, NotMember),
+    responses=problem_responses(PlaylistNotFound, NotCollaborator),
 )
 async def list_playlist_collaborators(
     playlist_id: uuid.UUID,
