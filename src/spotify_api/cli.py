@@ -238,7 +238,7 @@ async def _invalidate_catalog_cache(settings: Settings) -> None:
     from spotify_api.core.cache import invalidate_catalog
     from spotify_api.core.redis import create_redis
 
-    redis = create_redis(settings)
+    redis = create_redis(settings, url=settings.cache_redis_url)
     try:
         await invalidate_catalog(redis)
     except (RedisError, OSError) as error:

@@ -37,7 +37,7 @@ from spotify_api.core.middleware import (
 from spotify_api.core.migrations import script_directory
 from spotify_api.core.openapi import install_openapi
 from spotify_api.core.reads import open_reads
-from spotify_api.core.redis import create_cache_redis, create_redis
+from spotify_api.core.redis import create_cache_redis, create_cache_writer_redis, create_redis
 from spotify_api.core.routing import install_routing_edges
 from spotify_api.core.security import PasswordHasher
 from spotify_api.core.transactions import transaction_factory
@@ -117,8 +117,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.redis = create_redis(redis_settings)
             stack.push_async_callback(app.state.redis.aclose)
             app.state.cache_redis = create_cache_redis(redis_settings, app.state.redis)
-            if app.state.cache_redis is not app.state.redis:
-                stack.push_async_callback(app.state.cache_redis.aclose)
+            app.state.cache_writer_redis = create_cache_writer_redis(
+                redis_settings, app.state.redis
+            )
+            for client in (app.state.cache_redis, app.state.cache_writer_redis):
+                if client is not app.state.redis:
+                    stack.push_async_callback(client.aclose)
             purge = IdempotencyPurge(app.state.sessionmaker, lambda: app.state.clock(), settings)
             app.state.idempotency_purge = purge
             purge.start()

@@ -57,6 +57,14 @@ class Settings(BaseSettings):
             "the process (tests)."
         ),
     )
+    cache_redis_url: str | None = Field(
+        default=None,
+        description=(
+            "redis://host:port/db of a Redis for the catalog cache alone (entries, list "
+            "counts), which may evict (maxmemory with allkeys-lru); REDIS_URL when unset. "
+            "Sessions, throttling and idempotency stay on REDIS_URL, which must not evict."
+        ),
+    )
     secret_key: SecretStr = Field(
         default_factory=lambda: SecretStr(secrets.token_urlsafe(32)),
         description="Signs paging cursors. Set it whenever more than one process serves.",
@@ -160,6 +168,19 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("cache_redis_url", mode="after")
+    @classmethod
+    def _cache_redis_scheme(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        scheme, separator, _ = value.partition("://")
+        if not separator or scheme not in ("redis", "rediss", "unix"):
+            raise ValueError(
+                "CACHE_REDIS_URL must look like redis://host:6379/0 (or rediss://, unix://); "
+                f"got {value.split('@')[-1]!r}"
+            )
+        return value
+
     @field_validator("secret_key", mode="after")
     @classmethod
     def _long_enough(cls, value: SecretStr) -> SecretStr:
@@ -209,6 +230,11 @@ class Settings(BaseSettings):
     @property
     def uses_embedded_redis(self) -> bool:
         return self.redis_url.startswith(EMBEDDED_REDIS_URL)
+
+    @property
+    def has_own_cache_redis(self) -> bool:
+        """Whether the catalog cache lives on a Redis of its own (CACHE_REDIS_URL)."""
+        return self.cache_redis_url is not None and self.cache_redis_url != self.redis_url
 
 
 def describe_invalid_settings(error: ValidationError) -> list[str]:

@@ -33,7 +33,13 @@ async def test_health_is_ok(client: httpx.AsyncClient) -> None:
 async def test_ready_is_ok_when_both_backends_answer(client: httpx.AsyncClient) -> None:
     response = await client.get("/ready")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "redis": "ok",
+        "cache": "ok",
+        "warnings": [],
+    }
 
 
 async def test_ready_is_503_naming_redis_when_redis_is_unreachable(

@@ -201,7 +201,8 @@ class CacheStore:
     """The cache's Redis side, one per app (`cache_store(app.state)`).
 
     It reads its clients from the app's state when it uses them (`cache_redis` for reads,
-    bounded by milliseconds; `redis` for invalidation, bounded like a session look-up), and
+    bounded by milliseconds; `cache_writer_redis` for invalidation, bounded like a session
+    look-up, on the same Redis), and
     the breaker from `state.cache_breaker`, so that they can be swapped while the app runs.
     """
 
@@ -346,7 +347,7 @@ class CacheStore:
         """Make every cached catalog response obsolete; `ServiceUnavailable` if Redis cannot."""
         try:
             async with asyncio.timeout(self.writer_guard_seconds):
-                await invalidate_catalog(self.state.redis)
+                await invalidate_catalog(self.state.cache_writer_redis)
         except CACHE_ERRORS as error:
             self.breaker.trip(error)
             raise ServiceUnavailable(

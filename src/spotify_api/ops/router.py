@@ -26,7 +26,9 @@ async def get_readiness_service(
         max(settings.db_statement_timeout_seconds, settings.redis_timeout_seconds) + 0.5,
         settings.request_timeout_seconds * 0.8,
     )
-    return ReadinessService(db, redis, request.app.state.migrations, timeout)
+    state = request.app.state
+    # The cache's writer client: bounded like a session look-up, not the readers' milliseconds.
+    return ReadinessService(db, redis, state.cache_writer_redis, state.migrations, timeout)
 
 
 @router.get(
