@@ -45,6 +45,7 @@ from spotify_api.ops.docs import install_docs
 from spotify_api.ops.router import router as ops_router
 from spotify_api.playlists.fast_changes import PLAYLIST_CHANGES
 from spotify_api.playlists.fast_reads import render_playlist
+from spotify_api.library.router import router as library_router
 from spotify_api.playlists.router import router as playlists_router
 from spotify_api.playlists.song_removal import PLAYLISTS_HOLD_SONGS
 from spotify_api.settings import Settings
@@ -70,6 +71,12 @@ TAGS = [
     {
         "name": "Playlists",
         "description": "Yours, and others' public ones (`playlists:read`, `playlists:write`).",
+    },
+    {
+        "name": "Library",
+        "description": (
+            "Your saved songs and albums, the artists you follow (`library:read`, `library:write`)."
+        ),
     },
     {"name": "Users", "description": "User administration (`users:admin`)."},
     {"name": "Operations", "description": "Health, readiness and metrics."},
@@ -198,6 +205,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(catalog_router)
     app.include_router(playlists_router)
+    app.include_router(library_router)
     app.include_router(users_router)
     app.include_router(ops_router)
     install_docs(app)

@@ -14,6 +14,7 @@ from spotify_api.catalog.search_models import (
 from spotify_api.core.db import Base
 from spotify_api.core.idempotency_records import IdempotencyRecord
 from spotify_api.core.migrations import only_for_dialect
+from spotify_api.library.models import FollowedArtist, LibraryTotals, SavedAlbum, SavedSong
 from spotify_api.playlists.models import Playlist, PlaylistItem
 from spotify_api.users.models import User
 
@@ -30,9 +31,13 @@ __all__ = [
     "Artist",
     "ArtistSearch",
     "Base",
+    "FollowedArtist",
     "IdempotencyRecord",
+    "LibraryTotals",
     "Playlist",
     "PlaylistItem",
+    "SavedAlbum",
+    "SavedSong",
     "SearchWord",
     "Song",
     "SongArtist",

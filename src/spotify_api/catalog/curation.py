@@ -158,6 +158,8 @@ class CurationService:
                 raise ArtistHasSongs()
 
         async def change() -> None:
+            await self.repository.lock_for_delete(Artist, [artist_id])
+            await self.repository.lock_for_delete(Album, album_ids)
             credited = await self.repository.credited_songs(artist_id)
             if album_ids:
                 await self._songs_leave(select(Song.id).where(Song.album_id.in_(album_ids)))
@@ -218,6 +220,7 @@ class CurationService:
             raise AlbumHasSongs()
 
         async def change() -> None:
+            await self.repository.lock_for_delete(Album, [album_id])
             await self._songs_leave(select(Song.id).where(Song.album_id == album_id))
             await self.repository.delete_album_songs([album_id])
             await self.repository.delete_albums([album_id])

@@ -43,6 +43,21 @@ class CatalogRepository:
             query = query.with_for_update()
         return list((await self.session.scalars(query)).all())
 
+    async def lock_for_delete(
+        self, model: type[Album] | type[Artist], ids: Sequence[uuid.UUID]
+    ) -> None:
+        """Lock these albums or artists (FOR UPDATE, in id order) before anything of a delete:
+        a library's save holds the items it names first (`library.repository`), then the user's
+        totals, which the delete's cascades write; the delete taking its rows first keeps the
+        two from waiting for each other in a cycle."""
+        if not ids:
+            return
+        if await dialect_of(self.session) == "sqlite":
+            await take_sqlite_write_lock(self.session, model.updated_at, model.id.in_(ids))
+            return
+        query = select(model.id).where(model.id.in_(ids)).order_by(model.id).with_for_update()
+        await self.session.execute(query)
+
     async def get_song(self, song_id: uuid.UUID) -> Song | None:
         return await self.session.get(Song, song_id)
 
