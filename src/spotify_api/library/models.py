@@ -83,6 +83,6 @@ class LibraryTotals(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    songs: Mapped[int] = mapped_column(Integer(), default=0, server_default="0")
-    albums: Mapped[int] = mapped_column(Integer(), default=0, server_default="0")
-    artists: Mapped[int] = mapped_column(Integer(), default=0, server_default="0")
+    songs: Mapped[int] = mapped_column(Integer(), server_default="0")
+    albums: Mapped[int] = mapped_column(Integer(), server_default="0")
+    artists: Mapped[int] = mapped_column(Integer(), server_default="0")

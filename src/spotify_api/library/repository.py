@@ -25,7 +25,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, Uuid, bindparam, delete, select
+from sqlalchemy import Select, Uuid, bindparam, delete, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Delete, Insert
 
@@ -63,7 +63,8 @@ def _lock_totals(postgres: bool) -> Insert:
 @cache
 def _insert(kind: Kind, postgres: bool) -> Insert:
     ids = listed(postgres).subquery("ids")
-    rows = select(USER, ids.c.value, NOW)
+    # WHERE true: SQLite would read the ON of ON CONFLICT as the join's after a bare FROM.
+    rows = select(USER, ids.c.value, NOW).where(true())
     statement = _upsert(postgres)(kind.table).from_select(
         [kind.user_id, kind.item_id, kind.table.c.added_at], rows
     )
