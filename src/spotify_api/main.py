@@ -41,11 +41,11 @@ from spotify_api.core.redis import create_cache_redis, create_redis
 from spotify_api.core.routing import install_routing_edges
 from spotify_api.core.security import PasswordHasher
 from spotify_api.core.transactions import transaction_factory
+from spotify_api.library.router import router as library_router
 from spotify_api.ops.docs import install_docs
 from spotify_api.ops.router import router as ops_router
 from spotify_api.playlists.fast_changes import PLAYLIST_CHANGES
 from spotify_api.playlists.fast_reads import render_playlist
-from spotify_api.library.router import router as library_router
 from spotify_api.playlists.router import router as playlists_router
 from spotify_api.playlists.song_removal import PLAYLISTS_HOLD_SONGS
 from spotify_api.settings import Settings

@@ -124,9 +124,7 @@ async def contains(
     return answer
 
 
-async def page(
-    client: httpx.AsyncClient, headers: dict[str, str], url: str
-) -> dict[str, Any]:
+async def page(client: httpx.AsyncClient, headers: dict[str, str], url: str) -> dict[str, Any]:
     response = await client.get(url, headers=headers)
     assert response.status_code == 200, response.text
     assert response.headers["cache-control"] == "private, no-cache"

@@ -137,7 +137,9 @@ async def test_pages_follow_cursors_both_ways_newest_first(
         (s["id"] for s in songs[:3]), reverse=True
     )
     first = await page(client, user.headers, "/me/songs?limit=2")
-    assert first["total"] == 6 and first["offset"] == 0 and first["previous"] is None
+    assert first["total"] == 6
+    assert first["offset"] == 0
+    assert first["previous"] is None
     seen = [item["song"]["id"] for item in first["items"]]
     pages = [first]
     while pages[-1]["next"] is not None:
@@ -147,7 +149,8 @@ async def test_pages_follow_cursors_both_ways_newest_first(
     assert [p["offset"] for p in pages] == [0, 2, 4]
     assert all(p["total"] == 6 for p in pages)
     back = await page(client, user.headers, pages[-1]["previous"])
-    assert back["items"] == pages[1]["items"] and back["offset"] == 2
+    assert back["items"] == pages[1]["items"]
+    assert back["offset"] == 2
     tampered = pages[1]["next"].replace("cursor=", "cursor=x")
     assert_problem(await client.get(tampered, headers=user.headers), 400, "invalid_cursor")
     other_list = pages[1]["next"].replace("/me/songs", "/me/albums")

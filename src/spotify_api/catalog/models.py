@@ -48,7 +48,7 @@ class Artist(UuidPrimaryKey, Timestamps, Base):
     genres: Mapped[list[str]] = mapped_column(GenreList, default=list)
     image_url: Mapped[str | None] = mapped_column(String(URL_MAX))
     #: How many users follow the artist: kept by the library's triggers (`library.models`).
-    followers: Mapped[int] = mapped_column(Integer(), default=0, server_default="0")
+    followers: Mapped[int] = mapped_column(Integer(), server_default="0")
 
     albums: Mapped[list[Album]] = relationship(back_populates="artist", lazy="raise")
 
