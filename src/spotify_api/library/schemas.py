@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import ConfigDict, Field
-from pydantic.config import JsonDict
 
 from spotify_api.catalog.schemas import (
     ALBUM_EXAMPLE,
@@ -19,17 +18,6 @@ from spotify_api.core.schemas import Page, ResponseModel
 
 _ADDED = "2026-12-07T21:15:00Z"
 _ADDED_AT = Field(description="When the item was saved (followed); one call's items share it.")
-
-
-def _page_example(item: str, example: JsonDict) -> JsonDict:
-    return {
-        "items": [{"added_at": _ADDED, item: example}],
-        "total": 1,
-        "limit": 20,
-        "offset": 0,
-        "next": None,
-        "previous": None,
-    }
 
 
 class SavedSong(ResponseModel):
@@ -60,14 +48,12 @@ class FollowedArtist(ResponseModel):
 
 
 class SavedSongPage(Page[SavedSong]):
-    model_config = ConfigDict(json_schema_extra={"example": _page_example("song", SONG_EXAMPLE)})
+    pass
 
 
 class SavedAlbumPage(Page[SavedAlbum]):
-    model_config = ConfigDict(json_schema_extra={"example": _page_example("album", ALBUM_EXAMPLE)})
+    pass
 
 
 class FollowedArtistPage(Page[FollowedArtist]):
-    model_config = ConfigDict(
-        json_schema_extra={"example": _page_example("artist", ARTIST_EXAMPLE)}
-    )
+    pass
