@@ -188,7 +188,9 @@ async def test_followers_count_in_artist_answers(
     await saved(client, other.headers, "artists", [artist])  # again: no change
     followed = await library(client, user.headers, "artists")
     assert followed[0]["artist"]["followers"] == 2
-    # The catalog's cached answer is as of its render; a catalog write renews the cache.
+    # The catalog's cached answer is as of its render (a follow does not renew the cache)…
+    assert (await client.get(f"/artists/{artist['id']}")).json()["followers"] == 0
+    # …and a catalog write renews it.
     response = await client.patch(
         f"/artists/{catalog.artists[1]['id']}", json={"genres": ["ambient"]}, headers=admin
     )
