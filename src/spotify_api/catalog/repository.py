@@ -14,12 +14,17 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
 from spotify_api.core.db import dialect_of, take_sqlite_write_lock, utc_now
+
+
+#: The advisory lock that the catalog's deletes take (PostgreSQL), a constant of this project.
+DELETE_LOCK = 7_362_514_280_114
 
 
 class CatalogRepository:
@@ -42,6 +47,17 @@ class CatalogRepository:
         else:
             query = query.with_for_update()
         return list((await self.session.scalars(query)).all())
+
+    async def serialise_deletes(self) -> None:
+        """Let one catalog delete run at a time (PostgreSQL; on SQLite every write does). A
+        delete's cascades take every library row of its items and, through the triggers, the
+        totals rows of their users, in whatever order the rows are found: two deletes whose
+        items are in the same users' libraries would deadlock on those rows. Deletes are rare
+        admin writes; the library's own writers touch one user's totals each."""
+        if await dialect_of(self.session) == "postgresql":
+            await self.session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": DELETE_LOCK}
+            )
 
     async def lock_for_delete(
         self, model: type[Album] | type[Artist], ids: Sequence[uuid.UUID]
