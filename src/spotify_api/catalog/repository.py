@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
 from spotify_api.core.db import dialect_of, take_sqlite_write_lock, utc_now
 
-
 #: The advisory lock that the catalog's deletes take (PostgreSQL), a constant of this project.
 DELETE_LOCK = 7_362_514_280_114
 
