@@ -34,7 +34,7 @@ from types import FrameType
 from urllib.parse import urlsplit
 
 import redis
-from harness import baseline, bodies, playlist_changes, playlists, search, today
+from harness import baseline, bodies, library, playlist_changes, playlists, search, today
 from harness.catalog_reads import (
     DEEP_PAGES,
     PAGE_LIMIT,
@@ -177,6 +177,7 @@ def _plan(
     lists: playlists.Playlists | None,
     searches: search.Searches | None,
     song_size: int,
+    shelf: library.Library | None = None,
 ) -> list[Scenario]:
     """The cases of the parts --only selects, with the bare cases they are compared with (and
     today's twins of the service's cases, with --today)."""
@@ -188,6 +189,8 @@ def _plan(
     if lists is not None:
         full += playlists.token_reads(lists) + playlists.reads(lists)
         full += playlist_changes.scenarios(lists, options.database)
+    if shelf is not None:
+        full += library.scenarios(shelf)
     if options.today is not None:
         full += today.scenarios(full)
     plan = [scenario for scenario in full if scenario.group in options.only]
@@ -259,7 +262,10 @@ def benchmark(
         lists = (
             playlists.prepare(service.url, options.database, ids["songs"]) if wants_lists else None
         )
+        shelf = None
         try:
+            if "library" in options.only:
+                shelf = library.prepare(service.url, options.database, ids["songs"])
             servers: dict[str, Server] = {"service": service}
             song_size = catalog.song_bytes if catalog else song_bytes(service.url)
             sizes = [("bare-song", song_size)]
@@ -271,7 +277,7 @@ def benchmark(
                 servers[name] = start_bare(processes, name, size, options.workers, env)
             user_id = lists.user_id if lists else None
             servers["floor"] = start_floor(processes, options.workers, env, user_id)
-            plan = _plan(options, catalog, lists, searches, song_size)
+            plan = _plan(options, catalog, lists, searches, song_size, shelf)
             if any(scenario.server == "flask" for scenario in plan):
                 servers["flask"] = start_flask(processes, env, log_dir)
             if today_tree is not None and any(scenario.server == "today" for scenario in plan):
@@ -290,6 +296,7 @@ def benchmark(
                 playlists.check(lists, options.database)
         finally:
             playlists.cleanup(options.database)
+            library.cleanup(options.database)
         trips = log.read_text(errors="replace").count("response cache unavailable")
         if trips:
             print(f"warning: the service skipped Redis {trips} time(s) (see {log})")

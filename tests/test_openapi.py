@@ -91,6 +91,8 @@ def test_the_security_scheme_is_the_oauth2_password_flow(spec: dict[str, Any]) -
         "account:write",
         "playlists:read",
         "playlists:write",
+        "library:read",
+        "library:write",
         "catalog:write",
         "users:admin",
     }

@@ -52,7 +52,8 @@ FROM albums al JOIN artists ar ON ar.id = al.artist_id LEFT JOIN songs s ON s.al
     + CREDITS
     + """ WHERE al.id = $1 ORDER BY s.disc_number, s.track_number, s.id"""
 )
-ARTIST = """SELECT ar.id, ar.name, ar.genres, ar.image_url, ar.created_at, ar.updated_at,
+ARTIST = """SELECT ar.id, ar.name, ar.genres, ar.image_url, ar.followers, ar.created_at,
+ar.updated_at,
 al.id, al.title, al.album_type, al.release_date, al.cover_url, al.created_at, al.updated_at,
 (SELECT count(*) FROM songs s WHERE s.album_id = al.id)
 FROM artists ar LEFT JOIN albums al ON al.artist_id = ar.id WHERE ar.id = $1
@@ -170,14 +171,15 @@ class Reads:
             raise Problem(404, "no such artist")
         a = rows[0]
         ref = {"id": a[0], "name": a[1]}
-        albums = [album_body(r[6:13], ref, r[13]) for r in rows if r[6] is not None]
+        albums = [album_body(r[7:14], ref, r[14]) for r in rows if r[7] is not None]
         return {
             "id": a[0],
             "name": a[1],
             "genres": a[2],
             "image_url": a[3],
-            "created_at": a[4],
-            "updated_at": a[5],
+            "followers": a[4],
+            "created_at": a[5],
+            "updated_at": a[6],
             "albums": albums,
         }
 

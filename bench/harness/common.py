@@ -17,8 +17,8 @@ LOOPBACK = "127.0.0.1"
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 HTTP_TIMEOUT = 30.0
 # The parts of a run that --only selects: the catalog's reads, the playlists' pages and changes,
-# and the reads that need only a token (GET /me, GET /playlists/{id}).
-GROUPS = ("catalog", "playlists", "token", "search")
+# the reads that need only a token (GET /me, GET /playlists/{id}), search, and the library.
+GROUPS = ("catalog", "playlists", "token", "search", "library")
 
 
 class BenchError(Exception):

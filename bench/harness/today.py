@@ -44,6 +44,8 @@ ADDITIVE = frozenset(
         "20261207_e5c3a7b9d1f4_playlist_duration.py",
         "20261207_f6d4b8c0e2a5_search.py",
         "20261207_a7e5c9d1f3b6_search_tiers.py",
+        "20261207_b2d4f6a8c0e1_library.py",
+        "20261207_c4e6a8b0d2f3_playlist_members.py",
     }
 )
 

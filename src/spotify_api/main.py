@@ -41,6 +41,7 @@ from spotify_api.core.redis import create_cache_redis, create_cache_writer_redis
 from spotify_api.core.routing import install_routing_edges
 from spotify_api.core.security import PasswordHasher
 from spotify_api.core.transactions import transaction_factory
+from spotify_api.library.router import router as library_router
 from spotify_api.ops.docs import install_docs
 from spotify_api.ops.router import router as ops_router
 from spotify_api.playlists.fast_changes import PLAYLIST_CHANGES
@@ -71,6 +72,12 @@ TAGS = [
     {
         "name": "Playlists",
         "description": "Yours, and others' public ones (`playlists:read`, `playlists:write`).",
+    },
+    {
+        "name": "Library",
+        "description": (
+            "Your saved songs and albums, the artists you follow (`library:read`, `library:write`)."
+        ),
     },
     {"name": "Users", "description": "User administration (`users:admin`)."},
     {"name": "Operations", "description": "Health, readiness and metrics."},
@@ -204,6 +211,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(catalog_router)
     app.include_router(playlists_router)
     app.include_router(sharing_router)
+    app.include_router(library_router)
     app.include_router(users_router)
     app.include_router(ops_router)
     install_docs(app)

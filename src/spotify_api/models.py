@@ -14,6 +14,7 @@ from spotify_api.catalog.search_models import (
 from spotify_api.core.db import Base
 from spotify_api.core.idempotency_records import IdempotencyRecord
 from spotify_api.core.migrations import only_for_dialect
+from spotify_api.library.models import FollowedArtist, LibraryTotals, SavedAlbum, SavedSong
 from spotify_api.playlists.models import (
     Playlist,
     PlaylistCollaborator,
@@ -35,11 +36,15 @@ __all__ = [
     "Artist",
     "ArtistSearch",
     "Base",
+    "FollowedArtist",
     "IdempotencyRecord",
+    "LibraryTotals",
     "Playlist",
     "PlaylistCollaborator",
     "PlaylistFollower",
     "PlaylistItem",
+    "SavedAlbum",
+    "SavedSong",
     "SearchWord",
     "Song",
     "SongArtist",

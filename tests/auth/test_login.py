@@ -22,7 +22,9 @@ async def test_json_login_returns_a_bearer_token(client: httpx.AsyncClient) -> N
     body = response.json()
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 24 * 3600
-    assert body["scope"] == "account:write playlists:read playlists:write"
+    assert (
+        body["scope"] == "account:write library:read library:write playlists:read playlists:write"
+    )
     assert len(body["access_token"]) >= 43  # 256 bits, base64url
     assert response.headers["cache-control"] == "no-store"
     me = await client.get("/me", headers=bearer(body["access_token"]))
@@ -36,7 +38,10 @@ async def test_oauth2_password_form_logs_in(client: httpx.AsyncClient) -> None:
         data={"grant_type": "password", "username": "ada", "password": PASSWORD, "scope": ""},
     )
     assert response.status_code == 200
-    assert response.json()["scope"] == "account:write playlists:read playlists:write"
+    assert (
+        response.json()["scope"]
+        == "account:write library:read library:write playlists:read playlists:write"
+    )
 
 
 @pytest.mark.parametrize("login_name", ["ada@example.com", "ADA", "Ada@Example.com"])

@@ -54,7 +54,8 @@ async def test_an_admin_gets_every_scope_and_passes(
     await _make_admin(app, monkeypatch)
     response = await scoped_client.post("/login", json={"username": "root", "password": PASSWORD})
     assert response.json()["scope"] == (
-        "account:write catalog:write playlists:read playlists:write users:admin"
+        "account:write catalog:write library:read library:write playlists:read "
+        "playlists:write users:admin"
     )
     token = response.json()["access_token"]
     assert (

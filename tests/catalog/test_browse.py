@@ -35,7 +35,7 @@ ALBUM_FIELDS = {
     "created_at",
     "updated_at",
 }
-ARTIST_FIELDS = {"id", "name", "genres", "image_url", "created_at", "updated_at"}
+ARTIST_FIELDS = {"id", "name", "genres", "image_url", "followers", "created_at", "updated_at"}
 PAGE_FIELDS = {"items", "total", "limit", "offset", "next", "previous"}
 
 

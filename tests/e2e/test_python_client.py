@@ -204,6 +204,8 @@ async def test_a_listener_builds_a_playlist_through_the_generated_client(
             assert token.token_type == "bearer"
             assert set(token.scope.split()) == {
                 "account:write",
+                "library:read",
+                "library:write",
                 "playlists:read",
                 "playlists:write",
             }

@@ -158,6 +158,9 @@ class CurationService:
                 raise ArtistHasSongs()
 
         async def change() -> None:
+            await self.repository.serialise_deletes()
+            await self.repository.lock_for_delete(Artist, [artist_id])
+            await self.repository.lock_for_delete(Album, album_ids)
             credited = await self.repository.credited_songs(artist_id)
             if album_ids:
                 await self._songs_leave(select(Song.id).where(Song.album_id.in_(album_ids)))
@@ -218,6 +221,8 @@ class CurationService:
             raise AlbumHasSongs()
 
         async def change() -> None:
+            await self.repository.serialise_deletes()
+            await self.repository.lock_for_delete(Album, [album_id])
             await self._songs_leave(select(Song.id).where(Song.album_id == album_id))
             await self.repository.delete_album_songs([album_id])
             await self.repository.delete_albums([album_id])
@@ -300,6 +305,7 @@ class CurationService:
             raise SongNotFound()
 
         async def change() -> None:
+            await self.repository.serialise_deletes()
             if not await self._songs_leave(select(Song.id).where(Song.id == song_id)):
                 raise SongNotFound()  # deleted by another request meanwhile
             await self.repository.delete_song(song_id)

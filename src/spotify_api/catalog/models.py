@@ -32,6 +32,7 @@ class Artist(UuidPrimaryKey, Timestamps, Base):
     __tablename__ = "artists"
     __table_args__ = (
         CheckConstraint("length(name) > 0", name="name_not_empty"),
+        CheckConstraint("followers >= 0", name="followers_not_negative"),
         Index("ix_artists_name_id", "name", "id"),
         Index("ix_artists_created_at_id", "created_at", "id"),
         # `q` filters with ILIKE '%…%'; on PostgreSQL a trigram index serves it.
@@ -46,6 +47,8 @@ class Artist(UuidPrimaryKey, Timestamps, Base):
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     genres: Mapped[list[str]] = mapped_column(GenreList, default=list)
     image_url: Mapped[str | None] = mapped_column(String(URL_MAX))
+    #: How many users follow the artist: kept by the library's triggers (`library.models`).
+    followers: Mapped[int] = mapped_column(Integer(), server_default="0")
 
     albums: Mapped[list[Album]] = relationship(back_populates="artist", lazy="raise")
 

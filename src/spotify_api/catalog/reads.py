@@ -81,6 +81,7 @@ ARTIST_COLUMNS = (
     Artist.name,
     Artist.genres,
     Artist.image_url,
+    Artist.followers,
     Artist.created_at,
     Artist.updated_at,
 )
@@ -150,8 +151,9 @@ def artist_data(row: Row) -> Data:
         "name": row[1],
         "genres": row[2],
         "image_url": row[3],
-        "created_at": row[4],
-        "updated_at": row[5],
+        "followers": row[4],
+        "created_at": row[5],
+        "updated_at": row[6],
     }
 
 

@@ -14,12 +14,16 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
 from spotify_api.core.db import dialect_of, take_sqlite_write_lock, utc_now
+
+#: The advisory lock that the catalog's deletes take (PostgreSQL), a constant of this project.
+DELETE_LOCK = 7_362_514_280_114
 
 
 class CatalogRepository:
@@ -42,6 +46,32 @@ class CatalogRepository:
         else:
             query = query.with_for_update()
         return list((await self.session.scalars(query)).all())
+
+    async def serialise_deletes(self) -> None:
+        """Let one catalog delete run at a time (PostgreSQL; on SQLite every write does). A
+        delete's cascades take every library row of its items and, through the triggers, the
+        totals rows of their users, in whatever order the rows are found: two deletes whose
+        items are in the same users' libraries would deadlock on those rows. Deletes are rare
+        admin writes; the library's own writers touch one user's totals each."""
+        if await dialect_of(self.session) == "postgresql":
+            await self.session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": DELETE_LOCK}
+            )
+
+    async def lock_for_delete(
+        self, model: type[Album] | type[Artist], ids: Sequence[uuid.UUID]
+    ) -> None:
+        """Lock these albums or artists (FOR UPDATE, in id order) before anything of a delete:
+        a library's save holds the items it names first (`library.repository`), then the user's
+        totals, which the delete's cascades write; the delete taking its rows first keeps the
+        two from waiting for each other in a cycle."""
+        if not ids:
+            return
+        if await dialect_of(self.session) == "sqlite":
+            await take_sqlite_write_lock(self.session, model.updated_at, model.id.in_(ids))
+            return
+        query = select(model.id).where(model.id.in_(ids)).order_by(model.id).with_for_update()
+        await self.session.execute(query)
 
     async def get_song(self, song_id: uuid.UUID) -> Song | None:
         return await self.session.get(Song, song_id)

@@ -30,6 +30,7 @@ ARTIST_EXAMPLE: JsonDict = {
     "name": "The Velvet Harbors",
     "genres": ["indie rock", "dream pop"],
     "image_url": "https://images.example.com/artists/velvet-harbors.jpg",
+    "followers": 1204,
     "created_at": _STAMP,
     "updated_at": _STAMP,
 }
@@ -76,6 +77,14 @@ class Artist(ResponseModel):
     name: str
     genres: list[str]
     image_url: str | None
+    followers: int = Field(
+        ge=0,
+        description=(
+            "How many users follow the artist. The catalog's answers are cached: there it may "
+            "lag by up to the catalog cache's lifetime (a follow does not renew the cache); the "
+            "library's answers (`GET /me/artists`) are current."
+        ),
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import ARRAY, Select, TextClause, Uuid, bindparam, func, select, text
+from sqlalchemy import Select, TextClause, select, text
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
 from spotify_api.catalog.reads import (
@@ -43,6 +43,7 @@ from spotify_api.catalog.reads import (
 )
 from spotify_api.catalog.search_models import FIELD_BITS
 from spotify_api.catalog.search_query import COMPLETIONS_MAX, SearchQuery
+from spotify_api.core.id_lists import among, id_list
 from spotify_api.core.reads import ReadDatabase
 
 #: Past every character: `key < key + KEY_END` holds for every key that starts with `key`.
@@ -99,11 +100,7 @@ def _tier(kind: Kind, condition: str) -> TextClause:
 def _render(kind: Kind, postgres: bool) -> Select[Any]:
     """The answer's columns of the rows whose ids are `:ids` (in no order)."""
     column = {ARTISTS: Artist.id, ALBUMS: Album.id, SONGS: Song.id}[kind]
-    if postgres:
-        chosen = column == func.any(bindparam("ids", type_=ARRAY(Uuid())))
-    else:
-        listed = func.json_each(bindparam("ids")).table_valued("value")
-        chosen = column.in_(select(listed.c.value))
+    chosen = among(column, postgres)
     if kind is ARTISTS:
         return cast(Select[Any], select(*ARTIST_COLUMNS).where(chosen))
     if kind is ALBUMS:
@@ -222,9 +219,7 @@ async def render(
     if not chosen:
         return []
     kind, postgres = KINDS[kind_name], db.dialect == "postgresql"
-    ids: Any = [row_id for row_id, _ in chosen]
-    if not postgres:
-        ids = json.dumps([row_id.hex for row_id in ids])
+    ids = id_list([row_id for row_id, _ in chosen], postgres)
     rows = await db.fetch(_RENDERS[kind_name, postgres], {"ids": ids})
     if kind is ARTISTS:
         items = [artist_data(row) for row in rows]

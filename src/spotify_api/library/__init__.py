@@ -1,0 +1,1 @@
+"""A listener's library: saved songs and albums, followed artists."""
