@@ -1,9 +1,10 @@
-"""Small helpers that tests share: registering, logging in, a clock that tests move."""
+"""Small helpers that tests share: registering, logging in, accounts, a clock that tests move."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -88,3 +89,24 @@ async def make_admin(
     monkeypatch.setenv("PASSWORD_HASH_TIME_COST", str(settings.password_hash_time_cost))
     argv = ["create-admin", "--username", username, "--email", f"{username}@example.com"]
     assert await asyncio.to_thread(cli_main, [*argv, "--password", PASSWORD]) == 0
+
+
+@dataclass(frozen=True)
+class Account:
+    """A registered user and the headers of a full token of theirs."""
+
+    id: str
+    username: str
+    headers: dict[str, str]
+
+
+async def account(client: httpx.AsyncClient, username: str) -> Account:
+    user = await register(client, username)
+    return Account(user["id"], username, bearer(await login(client, username)))
+
+
+def created(response: httpx.Response) -> dict[str, Any]:
+    """The body of a 201."""
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.helpers import assert_problem, bearer, login, make_admin, register
+from tests.helpers import assert_problem, bearer, created, login, make_admin, register
 
 
 @pytest.fixture
@@ -33,12 +33,6 @@ async def user_headers(client: httpx.AsyncClient) -> dict[str, str]:
     """A regular user's bearer: every scope a user may have, and no catalog:write."""
     await register(client, "ada")
     return bearer(await login(client, "ada"))
-
-
-def created(response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 @dataclass

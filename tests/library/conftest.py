@@ -11,19 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.helpers import bearer, login, make_admin, register
-
-
-@dataclass(frozen=True)
-class Account:
-    id: str
-    username: str
-    headers: dict[str, str]
-
-
-async def account(client: httpx.AsyncClient, username: str) -> Account:
-    user = await register(client, username)
-    return Account(user["id"], username, bearer(await login(client, username)))
+from tests.helpers import Account, account, bearer, created, login, make_admin
 
 
 @pytest.fixture
@@ -54,12 +42,6 @@ class Catalog:
 
     def of(self, kind: str) -> list[dict[str, Any]]:
         return {"songs": self.songs, "albums": self.albums, "artists": self.artists}[kind]
-
-
-def created(response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 @pytest.fixture

@@ -21,21 +21,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from spotify_api.catalog.models import Song
 from spotify_api.core.db import utc_now
 from spotify_api.playlists.models import RANK_GAP, Playlist, PlaylistItem
-from tests.helpers import assert_problem, bearer, login, make_admin, register
+from tests.helpers import (
+    Account,
+    account,
+    assert_problem,
+    bearer,
+    created,
+    login,
+    make_admin,
+)
 
 SONG_DURATIONS = (180_000, 181_000, 182_000, 183_000, 184_000, 185_000, 186_000, 187_000)
-
-
-@dataclass(frozen=True)
-class Account:
-    id: str
-    username: str
-    headers: dict[str, str]
-
-
-async def account(client: httpx.AsyncClient, username: str) -> Account:
-    user = await register(client, username)
-    return Account(user["id"], username, bearer(await login(client, username)))
 
 
 @pytest.fixture
@@ -67,12 +63,6 @@ async def admin_headers(
     """The bearer of `root`, an admin made as an operator makes one: with the CLI."""
     await make_admin(app.state.settings, monkeypatch)
     return bearer(await login(client, "root"))
-
-
-def created(response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 @dataclass(frozen=True)
