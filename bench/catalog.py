@@ -34,7 +34,16 @@ from types import FrameType
 from urllib.parse import urlsplit
 
 import redis
-from harness import baseline, bodies, library, playlist_changes, playlists, search, today
+from harness import (
+    baseline,
+    bodies,
+    library,
+    playlist_changes,
+    playlists,
+    search,
+    today,
+    workers,
+)
 from harness.catalog_reads import (
     DEEP_PAGES,
     PAGE_LIMIT,
@@ -178,6 +187,7 @@ def _plan(
     searches: search.Searches | None,
     song_size: int,
     shelf: library.Library | None = None,
+    song_path: str | None = None,
 ) -> list[Scenario]:
     """The cases of the parts --only selects, with the bare cases they are compared with (and
     today's twins of the service's cases, with --today)."""
@@ -191,6 +201,8 @@ def _plan(
         full += playlist_changes.scenarios(lists, options.database)
     if shelf is not None:
         full += library.scenarios(shelf)
+    if song_path is not None:
+        full += workers.scenarios(song_path, song_size)
     if options.today is not None:
         full += today.scenarios(full)
     plan = [scenario for scenario in full if scenario.group in options.only]
@@ -277,7 +289,15 @@ def benchmark(
                 servers[name] = start_bare(processes, name, size, options.workers, env)
             user_id = lists.user_id if lists else None
             servers["floor"] = start_floor(processes, options.workers, env, user_id)
-            plan = _plan(options, catalog, lists, searches, song_size, shelf)
+            song_path = None
+            if "workers" in options.only:  # the same service on two workers, beside it
+                metrics_dir = log_dir / "metrics-w2"
+                metrics_dir.mkdir()
+                two = {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+                name = workers.SERVER
+                servers[name] = start_service(processes, 2, two, log_dir, name=name)
+                song_path = f"/songs/{ids['songs'][0]}"
+            plan = _plan(options, catalog, lists, searches, song_size, shelf, song_path)
             if any(scenario.server == "flask" for scenario in plan):
                 servers["flask"] = start_flask(processes, env, log_dir)
             if today_tree is not None and any(scenario.server == "today" for scenario in plan):

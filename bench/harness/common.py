@@ -17,8 +17,9 @@ LOOPBACK = "127.0.0.1"
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 HTTP_TIMEOUT = 30.0
 # The parts of a run that --only selects: the catalog's reads, the playlists' pages and changes,
-# the reads that need only a token (GET /me, GET /playlists/{id}), search, and the library.
-GROUPS = ("catalog", "playlists", "token", "search", "library")
+# the reads that need only a token (GET /me, GET /playlists/{id}), search, the library, and
+# the same reads on one worker and on two.
+GROUPS = ("catalog", "playlists", "token", "search", "library", "workers")
 
 
 class BenchError(Exception):

@@ -32,9 +32,9 @@ _CACHE_METRIC = re.compile(r'^catalog_cache_total\{result="(\w+)"\} (\S+)$', re.
 Mode = Literal["fixed", "ids", "fresh", "pair", "alternate"]
 # The servers a case may run on: the service, today's code (today.py), the bare endpoint at two
 # body sizes, the floor (bench/floor/) and the sync peer (bench/flask_peer.py).
-ServerName = Literal["service", "today", "bare-song", "bare-page", "floor", "flask"]
+ServerName = Literal["service", "service-w2", "today", "bare-song", "bare-page", "floor", "flask"]
 # The servers of the app itself: their catalog cache is bumped before a run and counted.
-APP_SERVERS = ("service", "today")
+APP_SERVERS = ("service", "service-w2", "today")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from harness import library
+from harness import library, workers
 from harness.catalog_reads import DEEP_PAGES, PAGE_LIMIT, SEARCH, UNCACHED_IDS
 from harness.common import ROOT
 from harness.formatting import cpu, ms, ratios, times, verdict
@@ -84,6 +84,7 @@ def report(
         lines += _playlists(context, by_key, runs)
     lines += section(by_key, runs, searches)
     lines += library.section(by_key, runs)
+    lines += workers.section(by_key, runs)
     lines += references(context.connections, plan, runs, context.today)
     lines += targets(plan, runs, baseline, context.today)
     return "\n".join(lines) + "\n"
