@@ -21,6 +21,7 @@ from spotify_api.catalog.fast_renders import CATALOG_FAST_RENDERS
 from spotify_api.catalog.references import SongReferences
 from spotify_api.catalog.router import router as catalog_router
 from spotify_api.core.cache_fast_path import CachedReadFastPath
+from spotify_api.core.cache_store import start_catalog_version
 from spotify_api.core.db import create_engine, create_sessionmaker, read_only
 from spotify_api.core.deadline import RequestDeadline
 from spotify_api.core.embedded_redis import embedded_redis
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for client in (app.state.cache_redis, app.state.cache_writer_redis):
                 if client is not app.state.redis:
                     stack.push_async_callback(client.aclose)
+            await start_catalog_version(app.state.cache_writer_redis)
             purge = IdempotencyPurge(app.state.sessionmaker, lambda: app.state.clock(), settings)
             app.state.idempotency_purge = purge
             purge.start()

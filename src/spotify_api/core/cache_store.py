@@ -99,6 +99,21 @@ return 1
 """
 
 
+_START = f"""
+{_start_version("KEYS[1]")}
+return 1
+"""
+
+
+async def start_catalog_version(redis: Redis) -> None:
+    """Give the catalog's cache a version if it has none (a new or flushed Redis), so that the
+    first renders are kept: a missing version caches nothing. Best effort, at start-up."""
+    try:
+        await redis.eval(_START, 1, CATALOG_VERSION_KEY)
+    except CACHE_ERRORS as error:
+        logger.warning("could not start the catalog cache's version: %r", error)
+
+
 async def invalidate_catalog(redis: Redis) -> None:
     """Make every cached catalog response obsolete: the version moves past every value it held."""
     await redis.eval(_INVALIDATE, 1, CATALOG_VERSION_KEY)
