@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 
 from spotify_api.catalog.models import Album, Artist, Song, SongArtist
 from spotify_api.catalog.search_models import (
@@ -31,7 +30,7 @@ from spotify_api.catalog.search_models import (
     SongSearch,
 )
 from spotify_api.catalog.search_words import index_text, key
-from spotify_api.core.db import IDS_PER_STATEMENT, in_chunks
+from spotify_api.core.db import IDS_PER_STATEMENT, engine_insert, in_chunks
 
 #: The advisory lock that search refreshes take (PostgreSQL), a constant of this project.
 REFRESH_LOCK = 7_362_514_280_113
@@ -44,8 +43,7 @@ def _table(model: Any) -> Table:
 
 def _insert(connection: Connection, model: Any) -> Any:
     """The engine's own INSERT (for its ON CONFLICT)."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(_table(model))
+    return engine_insert(_table(model), connection.dialect.name == "postgresql")
 
 
 def _artist_rows(connection: Connection, ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, Request
-from sqlalchemy import ColumnElement, CursorResult, DateTime, MetaData, event, func, update
+from sqlalchemy import ColumnElement, CursorResult, DateTime, MetaData, Table, event, func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -180,3 +181,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 DbSession = Annotated[AsyncSession, Depends(get_session)]
+
+
+def engine_insert(table: Table, postgres: bool) -> Any:
+    """The engine's own INSERT of `table`, for its ON CONFLICT (PostgreSQL's or SQLite's)."""
+    return (postgresql if postgres else sqlite).insert(table)

@@ -26,20 +26,15 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, Uuid, bindparam, delete, select, true
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Delete, Insert
 
-from spotify_api.core.db import UtcDateTime
+from spotify_api.core.db import UtcDateTime, engine_insert
 from spotify_api.core.id_lists import among, id_list, listed
 from spotify_api.core.transactions import Statements
 from spotify_api.library.kinds import Kind, totals
 
 USER = bindparam("user", type_=Uuid())
 NOW = bindparam("now", type_=UtcDateTime())
-
-
-def _upsert(postgres: bool) -> Any:
-    return postgresql.insert if postgres else sqlite.insert
 
 
 @cache
@@ -54,7 +49,7 @@ def _lock_catalog(kind: Kind, postgres: bool) -> Select[Any]:
 
 @cache
 def _lock_totals(postgres: bool) -> Insert:
-    statement = _upsert(postgres)(totals).values(user_id=USER)
+    statement = engine_insert(totals, postgres).values(user_id=USER)
     return statement.on_conflict_do_update(  # type: ignore[no-any-return]
         index_elements=[totals.c.user_id], set_={"user_id": statement.excluded.user_id}
     )
@@ -65,7 +60,7 @@ def _insert(kind: Kind, postgres: bool) -> Insert:
     ids = listed(postgres).subquery("ids")
     # WHERE true: SQLite would read the ON of ON CONFLICT as the join's after a bare FROM.
     rows = select(USER, ids.c.value, NOW).where(true())
-    statement = _upsert(postgres)(kind.table).from_select(
+    statement = engine_insert(kind.table, postgres).from_select(
         [kind.user_id, kind.item_id, kind.table.c.added_at], rows
     )
     return statement.on_conflict_do_nothing()  # type: ignore[no-any-return]

@@ -11,9 +11,8 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Uuid, bindparam, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from spotify_api.core.db import UtcDateTime, utc_now
+from spotify_api.core.db import UtcDateTime, engine_insert, utc_now
 from spotify_api.core.transactions import Statements
 from spotify_api.playlists.ranks import PLAYLIST
 from spotify_api.playlists.repository import IS_COLLABORATOR
@@ -26,8 +25,9 @@ _USER_NAMED = select(users.c.id).where(func.lower(users.c.username) == bindparam
 
 
 def _add(table: Any, since: str, postgres: bool) -> Any:
-    dialect = postgresql if postgres else sqlite
-    statement = dialect.insert(table).values(playlist_id=PLAYLIST, user_id=_USER, **{since: _NOW})
+    statement = engine_insert(table, postgres).values(
+        playlist_id=PLAYLIST, user_id=_USER, **{since: _NOW}
+    )
     return statement.on_conflict_do_nothing().returning(table.c.user_id)
 
 
